@@ -1,0 +1,1 @@
+"""The Typer command tree. Modules here import only typer and rich at top level."""

@@ -1,0 +1,69 @@
+"""The root ``piper`` command: global options and the command groups.
+
+Each command group lives in its own module. Those modules import only typer
+and rich at top level and load the heavy parts (SQLAlchemy, git plumbing)
+inside the command functions, which keeps ``piper --help`` fast.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from piper import __version__
+from piper.cli import config as config_commands
+from piper.cli import db as db_commands
+from piper.cli import output
+from piper.cli import standup as standup_commands
+from piper.cli import todo as todo_commands
+
+app = typer.Typer(
+    name="piper",
+    help="Piper, a product manager's assistant in the terminal.",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"piper {__version__}")
+        raise typer.Exit()
+
+
+def _configure_logging(verbosity: int, debug: bool) -> None:
+    """Send log records to stderr: warnings by default, more with -v, everything with --debug."""
+    level = logging.WARNING
+    if verbosity == 1:
+        level = logging.INFO
+    if verbosity >= 2 or debug:
+        level = logging.DEBUG
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("piper")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+    ),
+    verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="Log more to stderr (-vv for debug logs)."),
+    debug: bool = typer.Option(False, "--debug", help="Log everything and show tracebacks of failures."),
+) -> None:
+    """Piper, a product manager's assistant in the terminal."""
+    output.session.debug = debug
+    _configure_logging(verbose, debug)
+
+
+app.command("standup")(standup_commands.standup)
+app.add_typer(todo_commands.app, name="todo")
+app.add_typer(config_commands.app, name="config")
+app.add_typer(db_commands.app, name="db")

@@ -1,0 +1,85 @@
+"""Entry point of the ``piper`` script: runs the command tree and maps errors to exit codes.
+
+Exit codes: 0 success, 1 failure, 2 usage error, 4 missing or rejected
+credentials, 130 interrupted by Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from piper.cli import output
+from piper.errors import PiperError, UsageError
+
+EXIT_INTERRUPTED = 130
+
+
+def _argv_requests_json(argv: list[str]) -> bool:
+    """Guess JSON mode for errors that happen before any command has parsed its options."""
+    for index, argument in enumerate(argv):
+        if argument in ("--json", "--jsonl", "--format=json"):
+            return True
+        if argument == "--format" and index + 1 < len(argv) and argv[index + 1] == "json":
+            return True
+    return False
+
+
+def _click_exceptions():  # noqa: ANN202 - a module
+    """Return the click exceptions module that Typer raises from.
+
+    Typer 0.29 vendors click as ``typer._click``; older releases use the
+    ``click`` package itself.
+    """
+    try:
+        from typer._click import exceptions
+    except ImportError:
+        from click import exceptions
+    return exceptions
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run ``piper`` with ``argv`` (default: the process arguments) and exit."""
+    import typer
+    import typer.main
+
+    from piper.cli.app import app
+
+    click_exceptions = _click_exceptions()
+
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    command = typer.main.get_command(app)
+
+    try:
+        result = command.main(arguments, prog_name="piper", standalone_mode=False)
+    except click_exceptions.NoArgsIsHelpError as exc:
+        # Plain `piper` with no arguments prints the help and succeeds, like `git`.
+        # Typer's rich formatter has already printed the help; plain click returns it.
+        if exc.format_message():
+            print(exc.format_message())
+        sys.exit(0)
+    except click_exceptions.UsageError as exc:
+        if output.session.json_mode or _argv_requests_json(arguments):
+            output.set_json_mode(True)
+            output.print_error(UsageError(exc.format_message()))
+        else:
+            exc.show()
+        sys.exit(UsageError.exit_code)
+    except typer.Abort:
+        sys.stderr.write("Interrupted.\n")
+        sys.exit(EXIT_INTERRUPTED)
+    except click_exceptions.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except PiperError as exc:
+        if output.session.debug:
+            import traceback
+
+            traceback.print_exc()
+        output.print_error(exc)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.stderr.write("Interrupted.\n")
+        sys.exit(EXIT_INTERRUPTED)
+
+    # With standalone_mode off, click returns the code given to typer.Exit.
+    sys.exit(result if isinstance(result, int) else 0)

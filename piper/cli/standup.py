@@ -1,0 +1,9 @@
+"""`piper standup`."""
+
+from __future__ import annotations
+
+import typer
+
+
+def standup() -> None:
+    """Report the previous working day."""

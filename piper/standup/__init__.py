@@ -1,0 +1,1 @@
+"""The standup engine: one engine, pluggable sources, renderers that never fetch."""
