@@ -9,10 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-if TYPE_CHECKING:
-    from zoneinfo import ZoneInfo
 
 SourceStatus = Literal["ok", "error", "skipped"]
 
@@ -111,7 +109,7 @@ class StandupRequest:
     until: dt.datetime
     """The window, as aware datetimes in ``timezone``; an item counts when ``since <= t < until``."""
 
-    timezone: ZoneInfo
+    timezone: dt.tzinfo
     authors: list[str] | None
     """Names or emails whose work counts (case-insensitive); None means every author."""
 
