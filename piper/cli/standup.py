@@ -1,9 +1,199 @@
-"""`piper standup`."""
+"""`piper standup`: yesterday's accomplishments, today's priorities and blockers."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
 import typer
 
+from piper.cli import output
+from piper.errors import PiperError, UsageError
 
-def standup() -> None:
-    """Report the previous working day."""
+if TYPE_CHECKING:
+    from piper.standup.model import StandupReport
+
+FORMAT_HELP = "Output format: rich (default on a terminal), text (default when piped), markdown, json or slack."
+
+
+def _choose_format(format_name: str | None, json_flag: bool, output_file: Path | None, configured: str | None) -> str:
+    from piper.standup.render import FORMATS
+
+    if json_flag:
+        if format_name and format_name != "json":
+            raise UsageError(f"--json conflicts with --format {format_name}; use one of them.")
+        return "json"
+    if format_name:
+        if format_name not in FORMATS:
+            raise UsageError(f"--format: invalid format {format_name!r}. Choose from {', '.join(FORMATS)}.")
+        return format_name
+    if output_file is not None:
+        suffix = output_file.suffix.lower()
+        return {".md": "markdown", ".markdown": "markdown", ".json": "json"}.get(suffix, "text")
+    if configured:
+        return configured
+    return "rich" if sys.stdout.isatty() else "text"
+
+
+def _write_file(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file, so Ctrl-C never leaves half a report."""
+    import os
+    import tempfile
+
+    target = path.expanduser()
+    if target.is_dir():
+        raise UsageError(f"--output: {path} is a folder; give a file name.")
+    if not target.parent.exists():
+        raise UsageError(f"--output: the folder {target.parent} does not exist.")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(text)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise PiperError(f"could not write {path}: {exc.strerror or exc}.") from None
+
+
+def _emit(report: StandupReport, format_name: str, output_file: Path | None, run_id: int | None) -> None:
+    from piper.standup.render import render_text_format
+
+    data = report.to_json()
+    if output_file is not None:
+        _write_file(output_file, render_text_format(report, format_name))
+        if format_name == "json" or output.session.json_mode:
+            output.print_success(data)
+        else:
+            sys.stderr.write(f"Wrote the standup to {output_file}.\n")
+        return
+
+    if format_name == "json":
+        output.print_success(data)
+        return
+    if format_name == "rich":
+        from rich.console import Console
+
+        from piper.standup.render.rich import build
+
+        Console(highlight=False).print(build(report))
+        return
+    sys.stdout.write(render_text_format(report, format_name))
+
+
+def _show_history(limit: int) -> None:
+    import asyncio
+
+    from piper.standup.history import list_runs
+
+    runs = asyncio.run(list_runs(limit=limit))
+    if output.session.json_mode:
+        output.print_success({"runs": runs})
+        return
+    if not runs:
+        typer.echo("No standups stored yet. Run `piper standup` to create one.")
+        return
+    for run in runs:
+        counts = run["counts"]
+        typer.echo(
+            f"{run['id']:>5}  {run['date']}  generated {run['generated_at'][:16].replace('T', ' ')}  "
+            f"{counts['yesterday']} done, {counts['today']} today, {counts['blockers']} blocked"
+        )
+    typer.echo("Show one with `piper standup --show ID`.")
+
+
+def standup(
+    date: Optional[str] = typer.Option(None, "--date", help="Day the standup is for, YYYY-MM-DD (default: today)."),
+    since: Optional[str] = typer.Option(None, "--since", help="Start of the window, ISO date or datetime (overrides the default)."),
+    until: Optional[str] = typer.Option(None, "--until", help="End of the window, ISO date or datetime; a date includes that whole day."),
+    author: list[str] = typer.Option([], "--author", "-a", help="Name or email whose work counts, or 'all'. Repeatable. Default: your configured identity, else git user.email."),
+    repo: list[str] = typer.Option([], "--repo", "-r", help="Repository to read. Repeatable. Default: the configured ones, else the current one."),
+    scan: list[str] = typer.Option([], "--scan", help="Find repositories below this folder. Repeatable."),
+    depth: Optional[int] = typer.Option(None, "--depth", help="Folder levels below --scan to search (default 3)."),
+    workdays: Optional[str] = typer.Option(None, "--workdays", help="Work week, such as Mon-Fri or Sun-Thu (default: configured, else Mon-Fri)."),
+    source: list[str] = typer.Option([], "--source", "-s", help="Source to use: git, github, todos or calendar. Repeatable. Default: every configured source."),
+    format_name: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
+    json_flag: bool = typer.Option(False, "--json", help="Print the JSON envelope (same as --format json)."),
+    output_file: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the standup to this file instead of stdout."),
+    post: Optional[str] = typer.Option(None, "--post", help="Post the standup, such as slack:#team-standup."),
+    follow_links: Optional[bool] = typer.Option(None, "--follow-links/--no-follow-links", help="Follow symbolic links to folders while scanning."),
+    nested: Optional[bool] = typer.Option(None, "--nested/--no-nested", help="Also look for repositories inside found repositories."),
+    save: bool = typer.Option(True, "--save/--no-save", help="Store this standup in the history."),
+    history: bool = typer.Option(False, "--history", help="List stored standups instead of generating one."),
+    show: Optional[int] = typer.Option(None, "--show", metavar="ID", help="Show a stored standup by its id from --history."),
+    limit: int = typer.Option(20, "--limit", help="Number of stored standups --history lists."),
+) -> None:
+    """Report the previous working day: what you did, what is in flight, what is stuck."""
+    output.set_json_mode(json_flag or format_name == "json")
+    chosen_format = _choose_format(format_name, json_flag, output_file, None)
+
+    if history:
+        if limit < 1:
+            raise UsageError(f"--limit: invalid value {limit}; use 1 or more.")
+        _show_history(limit)
+        return
+
+    if show is not None:
+        import asyncio
+
+        from piper.standup.history import load_run
+
+        stored = asyncio.run(load_run(show))
+        _emit(stored, chosen_format, output_file, show)
+        return
+
+    if post is not None:
+        _check_post_target(post)
+
+    from piper.config import load_settings
+    from piper.standup.request import StandupOptions, build_request
+
+    settings = load_settings()
+    if format_name is None and not json_flag and output_file is None and settings.standup.format:
+        chosen_format = _choose_format(None, False, None, settings.standup.format)
+        output.set_json_mode(chosen_format == "json")
+
+    options = StandupOptions(
+        date=date,
+        since=since,
+        until=until,
+        authors=author,
+        repos=repo,
+        scan=scan,
+        depth=depth,
+        workdays=workdays,
+        sources=source,
+        follow_links=follow_links,
+        scan_nested=nested,
+    )
+    request = build_request(options, settings)
+    outcome = _run(request, save=save)
+    _emit(outcome.report, chosen_format, output_file, outcome.run_id)
+
+    if post is not None:
+        raise PiperError(
+            f"--post {post}: posting to Slack is not available in this version of Piper; the standup above was not posted.",
+            hint="Use --format slack and paste the text, or run this command from a Slack workflow.",
+        )
+
+
+def _check_post_target(post: str) -> None:
+    kind, _, target = post.partition(":")
+    if kind not in ("slack", "notion") or not target:
+        raise UsageError(f"--post: invalid target {post!r}. Use slack:#channel or notion:PAGE_ID.")
+
+
+def _run(request, *, save: bool):  # noqa: ANN001, ANN202 - types imported lazily
+    import asyncio
+
+    from piper.standup.progress_view import progress_for_terminal
+    from piper.standup.service import run_standup
+
+    async def main():  # noqa: ANN202
+        with progress_for_terminal() as progress:
+            return await run_standup(request, progress=progress, save=save)
+
+    return asyncio.run(main())
