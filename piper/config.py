@@ -2,47 +2,234 @@
 
 ``PIPER.user.md`` is markdown with fenced YAML blocks (```` ```yaml ````).
 Each block holds top-level keys; the blocks are merged in order and the
-prose around them is documentation for people.
+prose around them is documentation for people. ``config/PIPER.user.md`` in
+the repository documents every key.
+
+Every problem with the file raises :class:`~piper.errors.ConfigError` with a
+message of the form ``FILE:LINE: KEY: problem`` and a hint on how to fix it.
 """
 
 from __future__ import annotations
 
+import difflib
+import logging
+import os
+import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from piper import paths
+from piper.errors import ConfigError
+from piper.standup.model import SOURCE_NAMES
+from piper.yaml_blocks import KeyPath, YamlDocument, format_key_path, located_error, parse_yaml_blocks
+
+logger = logging.getLogger(__name__)
 
 StandupFormat = Literal["rich", "text", "markdown", "json", "slack"]
+
+_INVALID = "piper_invalid_setting"
+"""Error type of the checks below. Its context carries ``problem`` and ``hint``."""
+
+
+def _invalid(problem: str, hint: str | None = None) -> PydanticCustomError:
+    return PydanticCustomError(_INVALID, "{problem}", {"problem": problem, "hint": hint})
+
+
+# --- Checks of single values -------------------------------------------------
+
+# Loose on purpose: git accepts any text as an email, so this only catches
+# values that are clearly something else (a name, "Name <address>", a login).
+_EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+$")
+
+# GitHub logins: letters, digits and single hyphens, at most 39 characters.
+_GITHUB_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
+
+# owner/name as GitHub allows them: the owner is a login, the name uses letters, digits, '.', '-' and '_'.
+_REPOSITORY = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]+$")
+_REPOSITORY_IN_URL = re.compile(r"github\.com[/:]([^/\s]+/[^/\s]+?)(?:\.git)?/?$")
+
+_VARIABLE = re.compile(r"\$(?:(\w+)|\{([^}]*)\})")
+
+
+def _check_email(value: str) -> str:
+    if _EMAIL.match(value):
+        return value
+    hint = "Write the bare address, such as ada@example.com."
+    if "<" in value:
+        hint = "Write only the address, without the name and the angle brackets: ada@example.com, not 'Ada <ada@example.com>'."
+    raise _invalid(f"{value!r} is not an email address.", hint)
+
+
+def _check_github_login(value: str) -> str:
+    if _GITHUB_LOGIN.match(value):
+        return value
+    hint = "Use the login as it appears in your profile URL, such as octocat."
+    if value.startswith("@"):
+        hint = f"Write the login without the @: {value[1:]}."
+    raise _invalid(f"{value!r} is not a GitHub login.", hint)
+
+
+def _check_timezone(value: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+    try:
+        ZoneInfo(value)
+        return value
+    except (ZoneInfoNotFoundError, ValueError):
+        pass
+
+    matches = difflib.get_close_matches(value, sorted(available_timezones()), n=1)
+    example = matches[0] if matches else "Europe/Berlin"
+    raise _invalid(f"unknown time zone {value!r}.", f"Use an IANA name such as {example}.")
+
+
+def _check_workdays(value: str) -> str:
+    from piper.standup.window import parse_workdays
+
+    try:
+        parse_workdays(value)
+    except ValueError as error:
+        problem, hint = _split_hint(str(error))
+        raise _invalid(problem, hint) from None
+    return value
+
+
+def _check_repository(value: str) -> str:
+    if _REPOSITORY.match(value):
+        return value
+    hint = "Write the repository as owner/name, such as acme/web."
+    in_url = _REPOSITORY_IN_URL.search(value)
+    if in_url:
+        hint = f"Write only owner/name: {in_url.group(1)}."
+    raise _invalid(f"{value!r} is not an owner/name repository.", hint)
+
+
+def _check_source(value: str) -> str:
+    if value in SOURCE_NAMES:
+        return value
+    matches = difflib.get_close_matches(value, SOURCE_NAMES, n=1)
+    suggestion = f"Did you mean '{matches[0]}'? " if matches else ""
+    raise _invalid(f"unknown standup source {value!r}.", f"{suggestion}Sources are {', '.join(SOURCE_NAMES)}.")
+
+
+def _check_depth(value: int) -> int:
+    if value >= 0:
+        return value
+    raise _invalid(f"the depth must be 0 or more, got {value}.", "Use 0 to look only at the folder itself, 1 for its children, and so on.")
+
+
+def _check_process_count(value: int) -> int:
+    if value >= 1:
+        return value
+    raise _invalid(f"the number of git processes must be 1 or more, got {value}.", "Remove the key to let Piper choose.")
+
+
+def _expand_path(value: Any, info: ValidationInfo) -> Any:
+    """Expand ``~`` and ``$VARIABLES``, then resolve a relative path against the config file's folder.
+
+    The folder comes from the validation context (``base_dir``). Without
+    one, as for settings built in code, a relative path stays relative.
+    """
+    if not isinstance(value, str):
+        return value
+    if not value.strip():
+        raise _invalid("the path is empty.", "Write a folder path such as ~/src/web, or remove the entry.")
+
+    def substitute(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(2)
+        if name not in os.environ:
+            raise _invalid(f"the environment variable ${name} in {value!r} is not set.", f"Set {name} or write the path without it.")
+        return os.environ[name]
+
+    expanded = Path(os.path.expanduser(_VARIABLE.sub(substitute, value)))
+    base_dir = (info.context or {}).get("base_dir")
+    if base_dir is not None and not expanded.is_absolute():
+        expanded = Path(base_dir) / expanded
+    return expanded
+
+
+def _split_hint(message: str) -> tuple[str, str | None]:
+    """Split "problem. What to do." into its problem and its hint."""
+    problem, separator, hint = message.rpartition(". ")
+    if separator and hint[:1].isupper():
+        return problem + ".", hint
+    return message, None
+
+
+Email = Annotated[str, AfterValidator(_check_email)]
+GithubLogin = Annotated[str, AfterValidator(_check_github_login)]
+TimeZoneName = Annotated[str, AfterValidator(_check_timezone)]
+Workdays = Annotated[str, AfterValidator(_check_workdays)]
+RepositoryName = Annotated[str, AfterValidator(_check_repository)]
+SourceName = Annotated[str, AfterValidator(_check_source)]
+Depth = Annotated[int, AfterValidator(_check_depth)]
+ProcessCount = Annotated[int, AfterValidator(_check_process_count)]
+ConfigPath = Annotated[Path, BeforeValidator(_expand_path)]
+
+
+# --- The settings --------------------------------------------------------------
 
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_means_default(cls, data: Any) -> Any:
+        # 'repositories:' with nothing after it is null in YAML; treat it as "use the default"
+        # rather than an error, for keys that do not accept null anyway.
+        if not isinstance(data, dict):
+            return data
+        return {
+            key: value
+            for key, value in data.items()
+            if value is not None or key not in cls.model_fields or _accepts_none(cls.model_fields[key].annotation)
+        }
+
+
+def _accepts_none(annotation: Any) -> bool:
+    return annotation is None or type(None) in get_args(annotation)
 
 
 class Identity(_Section):
     """Who the user is, for matching commits and choosing the local time zone."""
 
     name: str | None = None
-    emails: list[str] = Field(default_factory=list)
+    emails: list[Email] = Field(default_factory=list)
     """Every email the user commits with; matched case-insensitively."""
 
-    github: str | None = None
+    github: GithubLogin | None = None
     """GitHub login."""
 
-    timezone: str | None = None
+    timezone: TimeZoneName | None = None
     """IANA time zone name such as ``Europe/Berlin``; None uses the system's (``TZ``)."""
 
-    workdays: str = "Mon-Fri"
+    workdays: Workdays = "Mon-Fri"
     """The work week: a day range such as ``Mon-Fri`` or ``Sun-Thu``, or a list ``Mon,Tue,Thu``."""
 
 
 class ScanRootSetting(_Section):
-    path: Path
-    depth: int = 3
+    """A folder below which the standup looks for git repositories."""
+
+    path: ConfigPath
+    depth: Depth = 3
+    """How many folder levels below ``path`` to search; 0 checks only ``path`` itself."""
 
 
 class StandupSettings(_Section):
-    sources: list[str] | None = None
+    sources: list[SourceName] | None = None
     """Sources to use when ``--source`` is not given; None means every configured source."""
 
     format: StandupFormat | None = None
@@ -51,14 +238,14 @@ class StandupSettings(_Section):
 
     follow_links: bool = False
     scan_nested: bool = False
-    max_git_processes: int | None = None
+    max_git_processes: ProcessCount | None = None
 
 
 class Settings(_Section):
     identity: Identity = Field(default_factory=Identity)
-    repositories: list[Path] = Field(default_factory=list)
+    repositories: list[ConfigPath] = Field(default_factory=list)
     scan: list[ScanRootSetting] = Field(default_factory=list)
-    default_repository: str | None = None
+    default_repository: RepositoryName | None = None
     """``owner/name`` used when a GitHub command gets no ``--repo``."""
 
     standup: StandupSettings = Field(default_factory=StandupSettings)
@@ -66,11 +253,188 @@ class Settings(_Section):
     source_path: Path | None = Field(default=None, exclude=True)
     """The file these settings were read from, or None for built-in defaults."""
 
+    key_lines: dict[str, int] = Field(default_factory=dict, exclude=True)
+    """Line in ``source_path`` where each top-level key is set; keys left at their default are absent."""
+
+
+_INTERNAL_FIELDS = frozenset({"source_path", "key_lines"})
+"""Fields that record where settings came from; the file cannot set them."""
+
+
+# --- Reading the file ------------------------------------------------------------
+
 
 def load_settings(path: Path | None = None) -> Settings:
     """Read settings from ``path`` (default: the user's ``PIPER.user.md``).
 
-    A missing file gives the built-in defaults.
+    A missing file gives the built-in defaults with ``source_path`` None.
+
+    Raises:
+        ConfigError: The file cannot be read, is not UTF-8, or contains an
+            invalid setting. The message names the file and the line.
     """
-    # TODO: parse the fenced YAML blocks; until then only the defaults exist.
-    return Settings()
+    path = paths.user_config_path() if path is None else path
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        logger.debug("no configuration file at %s, using the defaults", path)
+        return Settings()
+    except IsADirectoryError:
+        raise located_error(path, None, "is a folder, not a file.", hint="Move the folder away or pass the path of the PIPER.user.md file.") from None
+    except OSError as error:
+        raise located_error(path, None, f"cannot be read: {error.strerror}.", hint="Check the file's permissions.") from None
+
+    try:
+        # utf-8-sig drops the byte order mark some Windows editors write.
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise located_error(
+            path,
+            line,
+            f"the file is not valid UTF-8 (byte 0x{raw[error.start]:02x} cannot be decoded).",
+            hint="Save the file with UTF-8 encoding.",
+        ) from None
+
+    settings = parse_settings(text, path=path)
+    logger.debug("read settings from %s", path)
+    return settings
+
+
+def parse_settings(text: str, *, path: Path) -> Settings:
+    """Parse the markdown ``text`` of a settings file that lives at ``path``.
+
+    ``path`` names the file in error messages, and relative paths in the
+    settings resolve against its folder.
+
+    Raises:
+        ConfigError: The YAML is invalid or a setting is unknown or invalid.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    document = parse_yaml_blocks(text, path=path)
+    if not document.lines:
+        logger.warning("%s contains no ```yaml blocks; using the default settings", path)
+
+    for key in document.data:
+        if key in _INTERNAL_FIELDS:
+            raise _unknown_key_error(path, document, (key,))
+
+    base_dir = path.absolute().parent
+    try:
+        settings = Settings.model_validate(document.data, context={"base_dir": base_dir})
+    except ValidationError as error:
+        raise _validation_error(path, document, error) from None
+
+    settings.source_path = path
+    settings.key_lines = {key: document.lines[(key,)] for key in document.data}
+    return settings
+
+
+# --- Turning validation errors into messages -------------------------------------
+
+
+def _validation_error(path: Path, document: YamlDocument, error: ValidationError) -> ConfigError:
+    """Describe every problem of ``error`` with its line; raise about the first one in the file."""
+    problems = []
+    for detail in error.errors(include_url=False):
+        location = _clean_location(detail["loc"])
+        if detail["type"] == "extra_forbidden":
+            problems.append(_unknown_key_error(path, document, location))
+            continue
+        problem, hint = _describe(detail)
+        problems.append(located_error(path, document.line_of(location), problem, key=format_key_path(location) or None, hint=hint))
+
+    problems.sort(key=lambda problem: problem.details.get("line") or 0)
+    first = problems[0]
+    first.details["problems"] = [
+        {"line": problem.details.get("line"), "key": problem.details.get("key"), "message": problem.message, "hint": problem.hint}
+        for problem in problems
+    ]
+    return first
+
+
+def _clean_location(location: tuple[str | int, ...]) -> KeyPath:
+    # Pydantic adds validator and union-member names such as 'function-after[...]' to a location.
+    return tuple(part for part in location if isinstance(part, int) or not ("[" in part or "]" in part))
+
+
+def _unknown_key_error(path: Path, document: YamlDocument, location: KeyPath) -> ConfigError:
+    """Build the error for an unknown key, suggesting the closest valid one."""
+    section = format_key_path(location[:-1])
+    valid = sorted(_keys_of(_model_at(location[:-1])) - _INTERNAL_FIELDS)
+    key = str(location[-1])
+    matches = difflib.get_close_matches(key, valid, n=1)
+
+    place = f"under {section}" if section else "at the top level"
+    hint = f"Valid keys {place}: {', '.join(valid)}."
+    if matches:
+        hint = f"Did you mean '{matches[0]}'? " + hint
+    return located_error(path, document.line_of(location), "unknown key.", key=format_key_path(location), hint=hint)
+
+
+def _model_at(location: KeyPath) -> type[BaseModel]:
+    """Return the settings model that describes the mapping at ``location``."""
+    model: Any = Settings
+    for part in location:
+        if isinstance(part, str):
+            model = model.model_fields[part].annotation
+        model = _unwrap(model)
+    return model
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip ``Optional``, ``list[...]`` and ``Annotated`` down to the model or value type."""
+    while True:
+        arguments = [argument for argument in get_args(annotation) if argument is not type(None)]
+        if get_origin(annotation) is None or not arguments:
+            return annotation
+        annotation = arguments[0]
+
+
+def _keys_of(model: Any) -> set[str]:
+    return set(model.model_fields) if isinstance(model, type) and issubclass(model, BaseModel) else set()
+
+
+_EXPECTED = {
+    "string_type": ("text", "Put the value in quotes."),
+    "list_type": ("a list", "Write a list such as [a, b], or one '- item' per line below the key."),
+    "model_type": ("a mapping of keys", "Write the keys indented below this one, one 'key: value' per line."),
+    "model_attributes_type": ("a mapping of keys", "Write the keys indented below this one, one 'key: value' per line."),
+    "dict_type": ("a mapping of keys", "Write the keys indented below this one, one 'key: value' per line."),
+    "int_type": ("a whole number", "Use a whole number such as 3."),
+    "int_parsing": ("a whole number", "Use a whole number such as 3."),
+    "int_from_float": ("a whole number", "Use a whole number such as 3."),
+    "bool_type": ("true or false", "Use true or false."),
+    "bool_parsing": ("true or false", "Use true or false."),
+    "path_type": ("a path", "Write a path such as ~/src/web."),
+}
+
+
+def _describe(detail: Any) -> tuple[str, str | None]:
+    """Return the problem and the hint for one pydantic error."""
+    kind = detail["type"]
+    if kind == _INVALID:
+        return detail["ctx"]["problem"], detail["ctx"]["hint"]
+    if kind == "missing":
+        field = detail["loc"][-1]
+        return f"the required key '{field}' is missing.", f"Add '{field}:' to this entry."
+    if kind == "literal_error":
+        return f"invalid value {detail['input']!r}.", f"Use one of {detail['ctx']['expected']}."
+    if kind in _EXPECTED:
+        expected, hint = _EXPECTED[kind]
+        return f"expected {expected}, got {_describe_value(detail['input'])}.", hint
+    return f"{detail['msg'][:1].lower()}{detail['msg'][1:]}, got {_describe_value(detail['input'])}.", None
+
+
+def _describe_value(value: Any) -> str:
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    return f"{value!r} ({type(value).__name__})"
