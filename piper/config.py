@@ -63,8 +63,13 @@ _REPOSITORY_IN_URL = re.compile(r"github\.com[/:]([^/\s]+/[^/\s]+?)(?:\.git)?/?$
 _VARIABLE = re.compile(r"\$(?:(\w+)|\{([^}]*)\})")
 
 
+def is_email(text: str) -> bool:
+    """Return whether ``text`` looks like an email address (something@something, no spaces)."""
+    return _EMAIL.match(text) is not None
+
+
 def _check_email(value: str) -> str:
-    if _EMAIL.match(value):
+    if is_email(value):
         return value
     hint = "Write the bare address, such as ada@example.com."
     if "<" in value:
@@ -188,19 +193,18 @@ class _Section(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _empty_means_default(cls, data: Any) -> Any:
-        # 'repositories:' with nothing after it is null in YAML; treat it as "use the default"
-        # rather than an error, for keys that do not accept null anyway.
+        # 'repositories:' with nothing after it is null in YAML. Treat it as "use the default"
+        # for keys that have one and do not accept null; a required key keeps the null and fails.
         if not isinstance(data, dict):
             return data
-        return {
-            key: value
-            for key, value in data.items()
-            if value is not None or key not in cls.model_fields or _accepts_none(cls.model_fields[key].annotation)
-        }
+        return {key: value for key, value in data.items() if value is not None or not _has_default_for_none(cls, key)}
 
 
-def _accepts_none(annotation: Any) -> bool:
-    return annotation is None or type(None) in get_args(annotation)
+def _has_default_for_none(model: type[BaseModel], key: str) -> bool:
+    field = model.model_fields.get(key)
+    if field is None or field.is_required():
+        return False
+    return type(None) not in get_args(field.annotation)
 
 
 class Identity(_Section):
@@ -406,7 +410,7 @@ _EXPECTED = {
     "int_from_float": ("a whole number", "Use a whole number such as 3."),
     "bool_type": ("true or false", "Use true or false."),
     "bool_parsing": ("true or false", "Use true or false."),
-    "path_type": ("a path", "Write a path such as ~/src/web."),
+    "path_type": ("a path", "Write a path such as ~/src/web. YAML reads a lone ~ as an empty value, so write '~' in quotes for your home folder."),
 }
 
 

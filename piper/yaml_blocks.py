@@ -202,7 +202,16 @@ def _load_block(block: YamlBlock, lines: dict[KeyPath, int], *, path: Path) -> d
         mark = error.problem_mark or error.context_mark
         line = block.first_line + mark.line if mark is not None else block.fence_line
         problem = error.problem or error.context or "the YAML cannot be parsed"
-        raise located_error(path, line, f"invalid YAML: {problem}.", hint=_YAML_HINT) from None
+        if problem.startswith("but ") and error.context:
+            problem = f"{error.context}, {problem}"
+        elif error.context and error.context_mark and mark and error.context_mark.line != mark.line:
+            # An unclosed '[' or '{' is reported where parsing failed; name the line where it opened.
+            construct = re.sub(r"^while (?:parsing|scanning) an? ", "", error.context)
+            problem = f"{problem}. The {construct} starts at line {block.first_line + error.context_mark.line}"
+        hint = _YAML_HINT
+        if error.context and "single document" in error.context:
+            hint = "A block contains one YAML document, so remove the '---' line or start a new block there."
+        raise located_error(path, line, f"invalid YAML: {problem}.", hint=hint) from None
     except yaml.YAMLError as error:
         raise located_error(path, block.fence_line, f"invalid YAML: {error}.", hint=_YAML_HINT) from None
     finally:
