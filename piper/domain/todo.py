@@ -1,0 +1,153 @@
+"""Todos: the user's own list of things to do, with priority, due date and status.
+
+A todo moves between three states::
+
+    open <-> blocked
+      \\       /
+       -> done -> (reopen) open
+
+:func:`check_transition` holds the rules, so every face rejects the same moves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+from typing import Any
+
+from piper.errors import PiperError, UsageError
+
+
+class Priority(str, enum.Enum):
+    """How urgent a todo is; lists show ``urgent`` first."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    URGENT = "urgent"
+
+    @property
+    def rank(self) -> int:
+        """Sort key: 0 for ``urgent`` up to 3 for ``low``."""
+        return _PRIORITY_RANKS[self]
+
+
+_PRIORITY_RANKS = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.MEDIUM: 2, Priority.LOW: 3}
+
+
+class TodoStatus(str, enum.Enum):
+    """Where a todo stands."""
+
+    OPEN = "open"
+    BLOCKED = "blocked"
+    DONE = "done"
+
+
+@dataclass(frozen=True, slots=True)
+class Todo:
+    """A todo as stored in the database."""
+
+    id: int
+    text: str
+    priority: Priority
+    status: TodoStatus
+    due: dt.date | None
+    project: str | None
+    """Name of the project the todo belongs to, or None."""
+
+    blocked_reason: str | None
+    """Why the todo is blocked; None when no reason was given or it is not blocked."""
+
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    completed_at: dt.datetime | None
+    """When the todo was marked done (aware, UTC); None unless ``status`` is ``done``."""
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the public JSON object of ``piper todo ... --json``; these keys are fixed."""
+        return {
+            "id": self.id,
+            "text": self.text,
+            "priority": self.priority.value,
+            "status": self.status.value,
+            "due": self.due.isoformat() if self.due else None,
+            "project": self.project,
+            "created_at": self.created_at.isoformat(),
+            "completed_at": self.completed_at.isoformat() if self.completed_at else None,
+        }
+
+
+class TodoStateError(PiperError):
+    """A status change that the todo's current status does not allow (done twice, ...)."""
+
+
+def check_transition(todo: Todo, target: TodoStatus) -> None:
+    """Raise :class:`TodoStateError` unless ``todo`` may move to ``target``.
+
+    Allowed: open or blocked to done, open to blocked, blocked to blocked (a
+    new reason), and done or blocked back to open.
+    """
+    current = todo.status
+    details = {"id": todo.id, "status": current.value, "requested_status": target.value}
+
+    if target is TodoStatus.DONE and current is TodoStatus.DONE:
+        raise TodoStateError(
+            f"Todo {todo.id} is already done.",
+            hint=f"Reopen it first if it needs more work: piper todo reopen {todo.id}",
+            details=details,
+        )
+    if target is TodoStatus.BLOCKED and current is TodoStatus.DONE:
+        raise TodoStateError(
+            f"Todo {todo.id} is done, so it cannot be blocked.",
+            hint=f"Reopen it first: piper todo reopen {todo.id}",
+            details=details,
+        )
+    if target is TodoStatus.OPEN and current is TodoStatus.OPEN:
+        raise TodoStateError(f"Todo {todo.id} is already open.", details=details)
+
+
+def normalize_text(text: str) -> str:
+    """Return the todo text with surrounding whitespace removed.
+
+    Raises:
+        UsageError: when nothing but whitespace is left.
+    """
+    cleaned = text.strip()
+    if not cleaned:
+        raise UsageError("The todo text is empty.", hint='Give the text in quotes: piper todo add "Write the spec"')
+    return cleaned
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def parse_due_date(text: str, *, today: dt.date) -> dt.date:
+    """Parse a due date given by the user.
+
+    Accepts ``YYYY-MM-DD``, ``today``, ``tomorrow`` and weekday names
+    (``friday`` or ``fri``), case-insensitively. A weekday name means the
+    next such day after ``today``, so ``friday`` on a Friday is a week later.
+
+    Raises:
+        UsageError: naming the value and the accepted forms.
+    """
+    word = text.strip().lower()
+    if word == "today":
+        return today
+    if word == "tomorrow":
+        return today + dt.timedelta(days=1)
+
+    for index, weekday in enumerate(_WEEKDAYS):
+        if len(word) >= 3 and weekday.startswith(word):
+            days_ahead = (index - today.weekday() - 1) % 7 + 1
+            return today + dt.timedelta(days=days_ahead)
+
+    try:
+        return dt.date.fromisoformat(word)
+    except ValueError:
+        raise UsageError(
+            f"Invalid due date {text!r}.",
+            hint="Use YYYY-MM-DD, today, tomorrow or a weekday name such as friday.",
+            details={"due": text},
+        ) from None

@@ -1,0 +1,91 @@
+"""Creating the SQLAlchemy engine, with the SQLite settings Piper relies on."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from piper.errors import ConfigError
+
+if TYPE_CHECKING:
+    from piper.storage.url import DatabaseLocation
+
+BUSY_TIMEOUT_VARIABLE = "PIPER_DATABASE_BUSY_TIMEOUT"
+DEFAULT_BUSY_TIMEOUT = 5.0
+"""Seconds a SQLite write waits for another process's write to finish before failing."""
+
+POSTGRES_CONNECT_TIMEOUT = 10.0
+"""Seconds to wait for a PostgreSQL server to accept a connection."""
+
+BEGIN_OPTION = "piper_sqlite_begin"
+"""Execution option naming the SQLite ``BEGIN`` form for a connection's next transaction."""
+
+
+def busy_timeout() -> float:
+    """Return the SQLite busy timeout in seconds from ``PIPER_DATABASE_BUSY_TIMEOUT``, else the default.
+
+    Raises:
+        ConfigError: when the variable is not a number of seconds >= 0.
+    """
+    raw = os.environ.get(BUSY_TIMEOUT_VARIABLE)
+    if not raw:
+        return DEFAULT_BUSY_TIMEOUT
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:
+        raise ConfigError(
+            f"Invalid {BUSY_TIMEOUT_VARIABLE}={raw!r}.",
+            hint="Give the number of seconds to wait for a locked database, for example 5 or 0.5.",
+        )
+    return seconds
+
+
+def create_engine(location: DatabaseLocation) -> AsyncEngine:
+    """Create the engine for ``location``; no connection is opened yet."""
+    if location.backend == "postgresql":
+        return create_async_engine(
+            location.url,
+            connect_args={"timeout": POSTGRES_CONNECT_TIMEOUT},
+            pool_pre_ping=False,
+        )
+
+    engine = create_async_engine(location.url, connect_args={"timeout": busy_timeout()})
+    _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    """Set the pragmas on every new connection and let SQLAlchemy, not sqlite3, issue BEGIN.
+
+    Python's sqlite3 module (before 3.16) begins a transaction only before
+    INSERT, UPDATE and DELETE, so SELECTs and DDL would run outside it.
+    Turning that off and emitting ``BEGIN`` from the ``begin`` event keeps
+    every statement of a session, migrations included, in one transaction.
+    This follows the SQLAlchemy SQLite dialect documentation, section
+    "Enabling Non-Legacy SQLite Transactional Modes".
+    """
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA foreign_keys = ON")
+            # The journal mode is stored in the file, so this writes only once per database.
+            cursor.execute("PRAGMA journal_mode")
+            if cursor.fetchone()[0].lower() != "wal":
+                cursor.execute("PRAGMA journal_mode = WAL")
+            # In WAL mode NORMAL keeps every commit atomic; a power cut may only lose the last commits.
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        mode = connection.get_execution_options().get(BEGIN_OPTION, "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")

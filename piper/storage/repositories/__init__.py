@@ -1,0 +1,1 @@
+"""Repositories: one per aggregate, each turning rows into domain objects and back."""

@@ -1,0 +1,46 @@
+"""The base class shared by the repositories: where a method gets its session."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+if TYPE_CHECKING:
+    from piper.storage.database import Database
+
+
+class Repository:
+    """Base of the repositories.
+
+    Built on an :class:`AsyncSession`, a repository works inside that
+    session's transaction and leaves the commit to whoever opened it. Built
+    on a :class:`~piper.storage.database.Database`, it opens a session, and
+    so a transaction, for each method call.
+    """
+
+    def __init__(self, target: AsyncSession | Database) -> None:
+        if isinstance(target, AsyncSession):
+            self._bound_session: AsyncSession | None = target
+            self._database: Database | None = None
+        else:
+            self._bound_session = None
+            self._database = target
+
+    @contextlib.asynccontextmanager
+    async def _session(self, *, readonly: bool = False) -> AsyncIterator[AsyncSession]:
+        if self._bound_session is not None:
+            yield self._bound_session
+            return
+
+        assert self._database is not None
+        async with self._database.session(readonly=readonly) as session:
+            yield session
+
+
+def utc_now() -> dt.datetime:
+    """Return the current time as an aware UTC datetime."""
+    return dt.datetime.now(dt.timezone.utc)

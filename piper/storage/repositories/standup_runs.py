@@ -1,0 +1,138 @@
+"""Storing generated standups, so that ``piper standup`` can show earlier runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from piper.errors import NotFoundError
+from piper.storage.models import StandupRunRow
+from piper.storage.repositories.base import Repository
+
+
+@dataclass(frozen=True, slots=True)
+class StandupCounts:
+    """How many items each section of a standup had."""
+
+    yesterday: int
+    today: int
+    blockers: int
+
+
+@dataclass(frozen=True, slots=True)
+class StandupRunSummary:
+    """One stored standup without its report, as :meth:`StandupRunRepository.list_runs` returns it."""
+
+    id: int
+    date: dt.date
+    """The day the standup was for."""
+
+    since: dt.datetime
+    until: dt.datetime
+    """The report's window, as aware UTC datetimes."""
+
+    generated_at: dt.datetime
+    counts: StandupCounts
+
+
+@dataclass(frozen=True, slots=True)
+class StandupRun:
+    """One stored standup with its full report."""
+
+    id: int
+    date: dt.date
+    since: dt.datetime
+    until: dt.datetime
+    authors: list[str]
+    generated_at: dt.datetime
+    counts: StandupCounts
+    report: dict[str, Any]
+    """The ``data`` object of ``piper standup --json`` as it was generated."""
+
+
+class StandupRunRepository(Repository):
+    """Generated standups, newest first."""
+
+    async def save(self, report: dict[str, Any], *, date: dt.date, generated_at: dt.datetime) -> int:
+        """Store a report (the ``data`` object of ``piper standup --json``) and return its run id.
+
+        The window, authors and section counts are read from the report.
+
+        Raises:
+            ValueError: when the report lacks ``window.since`` or
+                ``window.until``, or ``generated_at`` is naive.
+        """
+        try:
+            since = dt.datetime.fromisoformat(report["window"]["since"])
+            until = dt.datetime.fromisoformat(report["window"]["until"])
+        except (KeyError, TypeError) as error:
+            raise ValueError(f"standup report has no window.since and window.until: {error!r}") from error
+
+        row = StandupRunRow(
+            date=date,
+            window_since=since,
+            window_until=until,
+            authors=list(report.get("authors", [])),
+            yesterday_count=len(report.get("yesterday_accomplishments", [])),
+            today_count=len(report.get("today_priorities", [])),
+            blockers_count=len(report.get("blockers", [])),
+            report=report,
+            generated_at=generated_at,
+        )
+        async with self._session() as session:
+            session.add(row)
+            await session.flush()
+            return row.id
+
+    async def list_runs(self, limit: int = 20) -> list[StandupRunSummary]:
+        """Return the latest ``limit`` runs, newest first, without their reports."""
+        columns = (
+            StandupRunRow.id,
+            StandupRunRow.date,
+            StandupRunRow.window_since,
+            StandupRunRow.window_until,
+            StandupRunRow.generated_at,
+            StandupRunRow.yesterday_count,
+            StandupRunRow.today_count,
+            StandupRunRow.blockers_count,
+        )
+        statement = (
+            select(*columns).order_by(StandupRunRow.generated_at.desc(), StandupRunRow.id.desc()).limit(limit)
+        )
+        async with self._session(readonly=True) as session:
+            rows = (await session.execute(statement)).all()
+        return [
+            StandupRunSummary(
+                id=row.id,
+                date=row.date,
+                since=row.window_since,
+                until=row.window_until,
+                generated_at=row.generated_at,
+                counts=StandupCounts(row.yesterday_count, row.today_count, row.blockers_count),
+            )
+            for row in rows
+        ]
+
+    async def get(self, run_id: int) -> StandupRun:
+        """Return the run with this id and its report.
+
+        Raises:
+            NotFoundError: naming the id, when there is none.
+        """
+        async with self._session(readonly=True) as session:
+            row = await session.get(StandupRunRow, run_id)
+            if row is None:
+                raise NotFoundError(f"No standup run with id {run_id}.", details={"id": run_id})
+            return StandupRun(
+                id=row.id,
+                date=row.date,
+                since=row.window_since,
+                until=row.window_until,
+                authors=list(row.authors),
+                generated_at=row.generated_at,
+                counts=StandupCounts(row.yesterday_count, row.today_count, row.blockers_count),
+                report=row.report,
+            )
