@@ -212,6 +212,12 @@ def _write_config(target: Path, text: str, *, force: bool) -> Path | None:
 
     if target.exists() and not force:
         raise _exists_error(target)
+    if target.parent.exists() and not target.parent.is_dir():
+        raise ConfigError(
+            f"{target.parent} is a file, not a folder.",
+            hint="Move the file away, or point PIPER_CONFIG_DIR at another folder.",
+            details={"path": str(target)},
+        )
 
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
