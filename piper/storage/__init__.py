@@ -9,14 +9,13 @@ SQLAlchemy, so command modules import it inside their functions.
 
 from piper.storage.database import Database, DatabaseStatus, database_status, open_database, upgrade_database
 from piper.storage.repositories.projects import ProjectRepository
-from piper.storage.repositories.standup_runs import StandupCounts, StandupRun, StandupRunRepository, StandupRunSummary
+from piper.storage.repositories.standup_runs import StandupRun, StandupRunRepository, StandupRunSummary
 from piper.storage.repositories.todos import TodoRepository
 
 __all__ = [
     "Database",
     "DatabaseStatus",
     "ProjectRepository",
-    "StandupCounts",
     "StandupRun",
     "StandupRunRepository",
     "StandupRunSummary",

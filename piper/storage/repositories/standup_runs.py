@@ -14,15 +14,6 @@ from piper.storage.repositories.base import Repository
 
 
 @dataclass(frozen=True, slots=True)
-class StandupCounts:
-    """How many items each section of a standup had."""
-
-    yesterday: int
-    today: int
-    blockers: int
-
-
-@dataclass(frozen=True, slots=True)
 class StandupRunSummary:
     """One stored standup without its report, as :meth:`StandupRunRepository.list_runs` returns it."""
 
@@ -35,7 +26,8 @@ class StandupRunSummary:
     """The report's window, as aware UTC datetimes."""
 
     generated_at: dt.datetime
-    counts: StandupCounts
+    counts: dict[str, int]
+    """Item count per section: ``{"yesterday": 3, "today": 2, "blockers": 0}``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +40,8 @@ class StandupRun:
     until: dt.datetime
     authors: list[str]
     generated_at: dt.datetime
-    counts: StandupCounts
+    counts: dict[str, int]
+    """Item count per section: ``{"yesterday": 3, "today": 2, "blockers": 0}``."""
     report: dict[str, Any]
     """The ``data`` object of ``piper standup --json`` as it was generated."""
 
@@ -111,7 +104,7 @@ class StandupRunRepository(Repository):
                 since=row.window_since,
                 until=row.window_until,
                 generated_at=row.generated_at,
-                counts=StandupCounts(row.yesterday_count, row.today_count, row.blockers_count),
+                counts=_counts(row),
             )
             for row in rows
         ]
@@ -133,6 +126,11 @@ class StandupRunRepository(Repository):
                 until=row.window_until,
                 authors=list(row.authors),
                 generated_at=row.generated_at,
-                counts=StandupCounts(row.yesterday_count, row.today_count, row.blockers_count),
+                counts=_counts(row),
                 report=row.report,
             )
+
+
+def _counts(row: Any) -> dict[str, int]:
+    # Works for ORM rows and for result rows of the same columns.
+    return {"yesterday": row.yesterday_count, "today": row.today_count, "blockers": row.blockers_count}
