@@ -229,7 +229,7 @@ class ScanRootSetting(_Section):
 
     path: ConfigPath
     depth: Depth = 3
-    """How many folder levels below ``path`` to search; 0 checks only ``path`` itself."""
+    """Maximum folder levels below ``path`` to search. 0 checks only ``path`` itself."""
 
 
 class StandupSettings(_Section):
@@ -258,7 +258,7 @@ class Settings(_Section):
     """The file these settings were read from, or None for built-in defaults."""
 
     key_lines: dict[str, int] = Field(default_factory=dict, exclude=True)
-    """Line in ``source_path`` where each top-level key is set; keys left at their default are absent."""
+    """Line in ``source_path`` where each top-level key is set. Keys left at their default are absent."""
 
 
 _INTERNAL_FIELDS = frozenset({"source_path", "key_lines"})
@@ -317,7 +317,7 @@ def parse_settings(text: str, *, path: Path) -> Settings:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     document = parse_yaml_blocks(text, path=path)
     if not document.lines:
-        logger.warning("%s contains no ```yaml blocks; using the default settings", path)
+        logger.warning("%s contains no ```yaml blocks, so Piper uses the default settings", path)
 
     for key in document.data:
         if key in _INTERNAL_FIELDS:
@@ -338,7 +338,7 @@ def parse_settings(text: str, *, path: Path) -> Settings:
 
 
 def _validation_error(path: Path, document: YamlDocument, error: ValidationError) -> ConfigError:
-    """Describe every problem of ``error`` with its line; raise about the first one in the file."""
+    """Build a ConfigError for the first problem in file order, with every problem in its details."""
     problems = []
     for detail in error.errors(include_url=False):
         location = _clean_location(detail["loc"])

@@ -110,8 +110,8 @@ def find_yaml_blocks(markdown: str, *, path: Path) -> list[YamlBlock]:
     Raises:
         ConfigError: A YAML block is never closed.
     """
-    # NOTE: fences inside block quotes or list items are not recognised; settings
-    # blocks have to start at the left margin (up to three spaces of indentation).
+    # NOTE: fences inside block quotes or list items are not recognised. A settings
+    # block has to start at the left margin, indented by at most three spaces.
     lines = markdown.split("\n")
     blocks: list[YamlBlock] = []
     index = 0
@@ -205,7 +205,7 @@ def _load_block(block: YamlBlock, lines: dict[KeyPath, int], *, path: Path) -> d
         if problem.startswith("but ") and error.context:
             problem = f"{error.context}, {problem}"
         elif error.context and error.context_mark and mark and error.context_mark.line != mark.line:
-            # An unclosed '[' or '{' is reported where parsing failed; name the line where it opened.
+            # PyYAML reports an unclosed '[' or '{' where parsing failed, so also name the line where it opened.
             construct = re.sub(r"^while (?:parsing|scanning) an? ", "", error.context)
             problem = f"{problem}. The {construct} starts at line {block.first_line + error.context_mark.line}"
         hint = _YAML_HINT

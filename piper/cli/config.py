@@ -25,7 +25,7 @@ _PLACEHOLDER_EXAMPLES = {"name": "Your Name", "emails": ["you@example.com"], "ti
 
 @app.command("init")
 def init(
-    force: bool = typer.Option(False, "--force", help="Replace an existing file; the old one is kept as a timestamped backup."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing file and keep the old one as a timestamped backup."),
     to_stdout: bool = typer.Option(False, "--stdout", help="Print the starter file instead of writing it."),
     json_flag: bool = typer.Option(False, "--json", help="Print the JSON envelope with the written path."),
 ) -> None:
@@ -131,7 +131,7 @@ def _with_all_problems(error: ConfigError) -> ConfigError:
 
 
 def _detect_identity() -> dict[str, Any]:
-    """Return the name and email from git config and the system's time zone; None where unknown."""
+    """Return the name and email from git config and the system's time zone, each None when unknown."""
     from piper.config import is_email
     from piper.standup.window import system_timezone
 
@@ -163,7 +163,7 @@ def _git_config(key: str) -> str | None:
 
 
 def render_starter(*, name: str | None, emails: list[str] | None, timezone: str | None) -> str:
-    """Fill the starter template; an unknown value leaves its line commented out with an example.
+    """Fill the starter template. A value that is None leaves its line commented out, with an example.
 
     Raises:
         PiperError: The filled-in template does not parse, which is a bug in the template.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -36,7 +37,7 @@ class Result:
 @pytest.fixture
 def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
     """Run `piper ARGS...` in this process and return its exit code and output."""
-    # The JSON mode is per process and only ever switched on; each run starts fresh.
+    # set_json_mode only ever switches JSON mode on, so each run resets it.
     monkeypatch.setattr(output.session, "json_mode", False)
     monkeypatch.setattr(output.session, "debug", False)
 
@@ -88,7 +89,7 @@ def test_init_fills_identity(run, config_file: Path) -> None:
 def test_init_comments_out_unknown_values(run, config_file: Path, isolated_environment: Path, monkeypatch) -> None:
     (isolated_environment / ".gitconfig").write_text("")
     monkeypatch.setenv("TZ", "")
-    monkeypatch.setattr("piper.standup.window.system_timezone", lambda: __import__("datetime").timezone.utc)
+    monkeypatch.setattr("piper.standup.window.system_timezone", lambda: dt.timezone.utc)
 
     result = run("config", "init")
 
@@ -111,7 +112,7 @@ def test_init_quotes_special_name(run, config_file: Path, isolated_environment: 
     assert load_settings(config_file).identity.name == "O'Brien: #1"
 
 
-def test_init_refuses_to_overwrite(run, config_file: Path) -> None:
+def test_init_rejects_existing_file(run, config_file: Path) -> None:
     config_file.parent.mkdir(parents=True)
     config_file.write_text("my own settings\n")
 
@@ -124,7 +125,7 @@ def test_init_refuses_to_overwrite(run, config_file: Path) -> None:
     assert list(config_file.parent.iterdir()) == [config_file]
 
 
-def test_init_refuses_json_envelope(run, config_file: Path) -> None:
+def test_init_existing_file_json_error(run, config_file: Path) -> None:
     config_file.parent.mkdir(parents=True)
     config_file.write_text("mine\n")
 
@@ -192,7 +193,7 @@ def test_init_stdout_with_json_is_usage_error(run) -> None:
     assert result.json()["status"] == "error"
 
 
-def test_init_unwritable_folder(run, config_file: Path) -> None:
+def test_init_config_dir_is_file(run, config_file: Path) -> None:
     config_file.parent.parent.mkdir(parents=True, exist_ok=True)
     config_file.parent.write_text("a file where the folder should be")
 
