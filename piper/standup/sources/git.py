@@ -1,0 +1,210 @@
+"""The ``git`` standup source: commits in the window, work in progress and stopped operations.
+
+Yesterday's accomplishments are the authors' non-merge commits whose author
+date falls inside the window, read from every local branch, remote-tracking
+branch and ``HEAD``. Today's priorities are recent branches with unpushed or
+unmerged commits and working trees with uncommitted changes. Blockers are
+merges, rebases, cherry-picks and reverts that stopped half way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from piper.integrations.git import (
+    ActivityQuery,
+    AuthorMatcher,
+    BranchProgress,
+    CheckoutState,
+    GitNotFoundError,
+    GitRunner,
+    NotARepositoryError,
+    Repository,
+    RepositoryActivity,
+    RepositoryNotFoundError,
+    RepositoryReadError,
+    commit_url,
+    discover_repositories,
+    find_repository,
+    read_activity,
+    read_config_file,
+)
+from piper.standup.model import Item, SourceResult
+
+if TYPE_CHECKING:
+    from piper.standup.model import StandupRequest
+    from piper.standup.progress import Progress
+
+logger = logging.getLogger(__name__)
+
+_OPERATION_LABELS = {"rebase": "Rebase", "am": "git am", "merge": "Merge", "cherry-pick": "Cherry-pick", "revert": "Revert"}
+
+
+@dataclass(slots=True)
+class _Checkouts:
+    """Checkouts to read, grouped by repository, and the paths that could not be used."""
+
+    by_repository: dict[str, list[Repository]] = field(default_factory=dict)
+    errors: list[dict[str, str]] = field(default_factory=list)
+
+    def add(self, checkout: Repository) -> None:
+        group = self.by_repository.setdefault(os.path.realpath(checkout.common_dir), [])
+        if all(os.path.realpath(known.git_dir) != os.path.realpath(checkout.git_dir) for known in group):
+            group.append(checkout)
+
+
+class GitSource:
+    """Reads local git repositories named with ``--repo`` or found below ``--scan`` folders."""
+
+    name = "git"
+
+    async def collect(self, request: StandupRequest, progress: Progress) -> SourceResult:
+        """Read every repository of the request, at most ``request.max_git_processes`` git processes at once."""
+        if not request.repos and not request.scan_roots:
+            return SourceResult.skipped(self.name, "no repository to read: pass --repo PATH or --scan DIR")
+        try:
+            runner = GitRunner(request.max_git_processes)
+        except GitNotFoundError as error:
+            return SourceResult.failed(self.name, error.message)
+
+        task = progress.add_task("Reading repositories", total=None)
+        checkouts = await asyncio.to_thread(_find_checkouts, request)
+        progress.update_total(task, len(checkouts.by_repository))
+        if not checkouts.by_repository and not checkouts.errors:
+            roots = ", ".join(str(root.path) for root in request.scan_roots)
+            return SourceResult.skipped(self.name, f"no git repositories found below {roots}")
+
+        query = ActivityQuery(since=request.since, until=request.until, authors=AuthorMatcher(request.authors))
+        errors = list(checkouts.errors)
+
+        async def read(group: list[Repository]) -> RepositoryActivity | None:
+            try:
+                return await read_activity(runner, group, query)
+            except RepositoryReadError as error:
+                logger.warning("cannot read git repository %s: %s", group[0].path, error)
+                errors.append({"repo": str(group[0].path), "error": str(error)})
+                return None
+            finally:
+                progress.advance(task)
+
+        results = await asyncio.gather(*(read(group) for group in checkouts.by_repository.values()))
+        activities = sorted((activity for activity in results if activity is not None), key=lambda a: str(a.repository.path))
+        logger.debug("git: %d repositories read with %d git processes", len(activities), runner.processes_started)
+        return _build_result(self.name, activities, errors)
+
+
+def _find_checkouts(request: StandupRequest) -> _Checkouts:
+    """Resolve ``--repo`` paths and scan ``--scan`` folders. Runs in a thread: it only touches the file system."""
+    checkouts = _Checkouts()
+    for path in request.repos:
+        try:
+            checkouts.add(find_repository(path))
+        except (RepositoryNotFoundError, NotARepositoryError) as error:
+            checkouts.errors.append({"repo": str(path), "error": error.message})
+
+    for root in request.scan_roots:
+        if not Path(root.path).expanduser().is_dir():
+            checkouts.errors.append({"repo": str(root.path), "error": f"scan folder {root.path} does not exist or is not a folder"})
+            continue
+        found = discover_repositories(
+            root.path, root.depth, follow_links=request.follow_links, include_nested=request.scan_nested
+        )
+        for checkout in found.repositories:
+            checkouts.add(checkout)
+        checkouts.errors.extend({"repo": str(path), "error": message} for path, message in found.errors)
+    return checkouts
+
+
+def _build_result(name: str, activities: list[RepositoryActivity], errors: list[dict[str, str]]) -> SourceResult:
+    yesterday: list[Item] = []
+    today: list[Item] = []
+    blockers: list[Item] = []
+    for activity in activities:
+        yesterday.extend(_commit_items(activity))
+        today.extend(_branch_item(activity.repository, branch) for branch in activity.branches)
+        for state in activity.checkouts:
+            if state.changes is not None:
+                today.append(_working_tree_item(state))
+            if state.operation is not None:
+                blockers.append(_operation_item(state))
+        errors.extend({"repo": str(activity.repository.path), "error": message} for message in activity.errors)
+
+    # Aware datetimes compare as instants, so commits from different zones interleave correctly.
+    yesterday.sort(key=lambda item: item.timestamp)  # type: ignore[arg-type, return-value]
+
+    details: dict[str, Any] = {"repos": len(activities)}
+    if errors:
+        details["errors"] = sorted(errors, key=lambda entry: entry["repo"])
+
+    if not activities:
+        reason = f"no git repository could be read: {errors[0]['repo']}: {errors[0]['error']}"
+        return SourceResult(name=name, status="error", reason=reason, details=details)
+    return SourceResult(name=name, yesterday=yesterday, today=today, blockers=blockers, details=details)
+
+
+def _commit_items(activity: RepositoryActivity) -> list[Item]:
+    repository = activity.repository
+    remote_urls = read_config_file(repository.common_dir / "config").get('remote.origin.url', [])
+    remote_url = remote_urls[-1] if remote_urls else None
+    return [
+        Item(
+            source="git",
+            kind="commit",
+            id=commit.sha,
+            title=commit.subject,
+            repo=str(repository.path),
+            url=commit_url(remote_url, commit.sha) if remote_url else None,
+            timestamp=commit.authored_at,
+        )
+        # git log prints newest first; oldest first keeps ties in commit order after the sort by time.
+        for commit in reversed(activity.commits)
+    ]
+
+
+def _branch_item(repository: Repository, branch: BranchProgress) -> Item:
+    noun = "commit" if branch.commits == 1 else "commits"
+    if branch.unpushed:
+        title = f"{branch.name}: {branch.commits} unpushed {noun}"
+    else:
+        title = f"{branch.name}: {branch.commits} {noun} not merged into {branch.compared_with}"
+    return Item(
+        source="git",
+        kind="branch",
+        id=f"{repository.path}#branch:{branch.name}",
+        title=title,
+        repo=str(repository.path),
+        timestamp=branch.committed_at,
+    )
+
+
+def _working_tree_item(state: CheckoutState) -> Item:
+    assert state.changes is not None
+    return Item(
+        source="git",
+        kind="working_tree",
+        id=f"{state.checkout.path}#working_tree",
+        title=state.changes.describe(),
+        repo=str(state.checkout.path),
+    )
+
+
+def _operation_item(state: CheckoutState) -> Item:
+    assert state.operation is not None
+    operation = state.operation
+    title = f"{_OPERATION_LABELS.get(operation.name, operation.name)} in progress on {operation.branch}"
+    conflicted = state.changes.conflicted if state.changes is not None else 0
+    if conflicted:
+        title += f" ({conflicted} conflicted {'file' if conflicted == 1 else 'files'})"
+    return Item(
+        source="git",
+        kind="git_operation",
+        id=f"{state.checkout.path}#git_operation:{operation.name}",
+        title=title,
+        repo=str(state.checkout.path),
+        timestamp=operation.started_at,
+    )
