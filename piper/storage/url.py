@@ -27,7 +27,7 @@ _ASYNC_DRIVERS = {
     "postgresql+asyncpg": "postgresql+asyncpg",
 }
 
-_PASSWORD_IN_URL = re.compile(r"(?P<prefix>://[^:/@]*:)[^@]*@")
+_PASSWORD_IN_URL = re.compile(r"(?P<prefix>://[^:/@]*:)[^/]*@")
 
 
 @dataclass(frozen=True, slots=True)

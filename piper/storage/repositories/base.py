@@ -41,6 +41,19 @@ class Repository:
             yield session
 
 
-def utc_now() -> dt.datetime:
-    """Return the current time as an aware UTC datetime."""
-    return dt.datetime.now(dt.timezone.utc)
+def moment_or_now(now: dt.datetime | None) -> dt.datetime:
+    """Return ``now``, or the current time in UTC when it is None.
+
+    Raises:
+        ValueError: for a naive datetime, which could mean any time zone.
+    """
+    if now is None:
+        return dt.datetime.now(dt.timezone.utc)
+    return require_aware(now, "now")
+
+
+def require_aware(value: dt.datetime, name: str) -> dt.datetime:
+    """Return ``value`` unchanged, or raise ValueError naming ``name`` when it is naive."""
+    if value.utcoffset() is None:
+        raise ValueError(f"{name}: naive datetime {value.isoformat()} given; Piper stores aware datetimes only")
+    return value

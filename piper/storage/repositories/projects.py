@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from piper.domain.project import Project, project_key
 from piper.errors import NotFoundError, PiperError, UsageError
 from piper.storage.models import ProjectRow
-from piper.storage.repositories.base import Repository, utc_now
+from piper.storage.repositories.base import Repository, moment_or_now
 
 MAX_NAME_LENGTH = 200
 """Longest project name, in characters; the ``name`` column is this wide."""
@@ -57,7 +57,7 @@ class ProjectRepository(Repository):
         async with self._session() as session:
             if await self._find_row(session, name) is not None:
                 raise PiperError(f"A project named {name!r} already exists.", details={"project": name})
-            row = _new_row(name, description, now or utc_now())
+            row = _new_row(name, description, moment_or_now(now))
             session.add(row)
             await session.flush()
             return to_project(row)
@@ -92,7 +92,7 @@ class ProjectRepository(Repository):
             # lookup and the insert; the savepoint keeps the transaction usable.
             try:
                 async with session.begin_nested():
-                    row = _new_row(name, None, now or utc_now())
+                    row = _new_row(name, None, moment_or_now(now))
                     session.add(row)
             except IntegrityError:
                 row = await self._find_row(session, name)
@@ -120,7 +120,7 @@ class ProjectRepository(Repository):
             row = await self._require_row(session, name)
             row.archived = True
             row.is_default = False
-            row.updated_at = now or utc_now()
+            row.updated_at = moment_or_now(now)
             await session.flush()
             return to_project(row)
 
@@ -131,7 +131,7 @@ class ProjectRepository(Repository):
             NotFoundError: when no project has that name.
             PiperError: when the project is archived.
         """
-        moment = now or utc_now()
+        moment = moment_or_now(now)
         async with self._session() as session:
             row = await self._require_row(session, name)
             if row.archived:

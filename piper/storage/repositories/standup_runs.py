@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from piper.errors import NotFoundError
 from piper.storage.models import StandupRunRow
-from piper.storage.repositories.base import Repository
+from piper.storage.repositories.base import Repository, require_aware
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,13 +56,16 @@ class StandupRunRepository(Repository):
 
         Raises:
             ValueError: when the report lacks ``window.since`` or
-                ``window.until``, or ``generated_at`` is naive.
+                ``window.until``, or a datetime has no offset.
         """
         try:
             since = dt.datetime.fromisoformat(report["window"]["since"])
             until = dt.datetime.fromisoformat(report["window"]["until"])
         except (KeyError, TypeError) as error:
             raise ValueError(f"standup report has no window.since and window.until: {error!r}") from error
+        require_aware(since, "window.since")
+        require_aware(until, "window.until")
+        require_aware(generated_at, "generated_at")
 
         row = StandupRunRow(
             date=date,

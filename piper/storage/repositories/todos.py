@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from piper.domain.todo import Priority, Todo, TodoStatus, check_transition, normalize_text
 from piper.errors import NotFoundError
 from piper.storage.models import ProjectRow, TodoRow
-from piper.storage.repositories.base import Repository, utc_now
+from piper.storage.repositories.base import Repository, moment_or_now
 
 ACTIVE_STATUSES = (TodoStatus.OPEN, TodoStatus.BLOCKED)
 """What ``piper todo list`` shows without ``--all``."""
@@ -56,7 +56,7 @@ class TodoRepository(Repository):
             NotFoundError: for an unknown ``project_id``.
         """
         text = normalize_text(text)
-        moment = now or utc_now()
+        moment = moment_or_now(now)
         async with self._session() as session:
             project = await _require_project(session, project_id)
             row = TodoRow(
@@ -89,7 +89,7 @@ class TodoRepository(Repository):
         Raises:
             NotFoundError: for an unknown ``project_id``.
         """
-        moment = now or utc_now()
+        moment = moment_or_now(now)
         template = {
             "priority": Priority(priority).value,
             "status": TodoStatus.OPEN.value,
@@ -177,7 +177,7 @@ class TodoRepository(Repository):
             NotFoundError: for an unknown id.
             TodoStateError: when it is already done.
         """
-        moment = now or utc_now()
+        moment = moment_or_now(now)
         async with self._session() as session:
             row = await _require_todo(session, todo_id)
             check_transition(to_todo(row), TodoStatus.DONE)
@@ -194,7 +194,7 @@ class TodoRepository(Repository):
             NotFoundError: for an unknown id.
             TodoStateError: when it is done.
         """
-        moment = now or utc_now()
+        moment = moment_or_now(now)
         async with self._session() as session:
             row = await _require_todo(session, todo_id)
             check_transition(to_todo(row), TodoStatus.BLOCKED)
@@ -212,7 +212,7 @@ class TodoRepository(Repository):
             NotFoundError: for an unknown id.
             TodoStateError: when it is already open.
         """
-        moment = now or utc_now()
+        moment = moment_or_now(now)
         async with self._session() as session:
             row = await _require_todo(session, todo_id)
             check_transition(to_todo(row), TodoStatus.OPEN)
