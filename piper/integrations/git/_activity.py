@@ -4,8 +4,9 @@ A repository reached through several checkouts (its main working tree and
 linked worktrees) is read once for commits and branches, which all
 checkouts share, and once per checkout for the working tree and any
 operation in progress. For one checkout that is three git processes:
-``log``, ``for-each-ref`` and ``status``. A few cases add one process each:
-a recent branch without an upstream (``rev-list --count``), and a checkout
+``log``, ``for-each-ref`` and ``status``. Some cases add one process each:
+recent branches with an upstream (one ``for-each-ref`` for all of them),
+each recent branch without one (``rev-list --count``), and each checkout
 with uncommitted work when the standup is for named authors (``config``).
 """
 
@@ -26,7 +27,9 @@ from piper.integrations.git._branches import (
     LocalBranch,
     branch_arguments,
     parse_branch_list,
+    parse_tracking,
     short_ref_name,
+    tracking_arguments,
     unmerged_count_arguments,
 )
 from piper.integrations.git._log import Commit, stream_commits
@@ -161,33 +164,37 @@ async def _branch_progress(
 ) -> list[BranchProgress]:
     """Return the authors' recent branches with unpushed or unmerged commits."""
     recent_since = query.until - BRANCH_RECENCY
-    default_branch = branch_list.default_branch()
-
-    progress: list[BranchProgress] = []
-    to_count: list[LocalBranch] = []
+    candidates = []
     for branch in branch_list.branches:
         if branch.committed_at is None or branch.committed_at < recent_since:
             continue
         # The log applied .mailmap to commits it printed; for older tips only the raw author is known.
-        if branch.sha not in authored_shas and not query.authors.matches(branch.author_name, branch.author_email):
-            continue
+        if branch.sha in authored_shas or query.authors.matches(branch.author_name, branch.author_email):
+            candidates.append(branch)
 
-        if branch.upstream is not None and not branch.upstream_gone:
-            if branch.ahead > 0:
-                progress.append(
-                    BranchProgress(
-                        name=branch.name,
-                        commits=branch.ahead,
-                        compared_with=short_ref_name(branch.upstream),
-                        unpushed=branch.upstream.startswith("refs/remotes/"),
-                        sha=branch.sha,
-                        committed_at=branch.committed_at,
-                    )
-                )
-        elif default_branch is not None and default_branch != f"refs/heads/{branch.name}":
-            to_count.append(branch)
+    progress: list[BranchProgress] = []
+    without_upstream = [branch for branch in candidates if branch.upstream is None]
+    with_upstream = [branch for branch in candidates if branch.upstream is not None]
+    if with_upstream:
+        try:
+            tracking = parse_tracking(await runner.output(primary.path, tracking_arguments(with_upstream)))
+        except (GitCommandError, OSError) as error:
+            errors.append(f"branches: {_error_message(error)}")
+            tracking = {}
 
-    if not to_count or default_branch is None:
+        for branch in with_upstream:
+            state = tracking.get(branch.name)
+            if state is None:
+                continue
+            if state.gone:
+                without_upstream.append(branch)
+            elif state.ahead > 0:
+                assert branch.upstream is not None
+                progress.append(_progress(branch, state.ahead, branch.upstream, unpushed=branch.upstream.startswith("refs/remotes/")))
+
+    default_branch = branch_list.default_branch()
+    to_count = [branch for branch in without_upstream if default_branch not in (None, f"refs/heads/{branch.name}")]
+    if default_branch is None or not to_count:
         return progress
 
     counts = await asyncio.gather(
@@ -197,20 +204,20 @@ async def _branch_progress(
     for branch, count in zip(to_count, counts):
         if isinstance(count, BaseException):
             errors.append(f"branch {branch.name}: {_error_message(count)}")
-            continue
-        unmerged = int(count.strip() or 0)
-        if unmerged > 0:
-            progress.append(
-                BranchProgress(
-                    name=branch.name,
-                    commits=unmerged,
-                    compared_with=short_ref_name(default_branch),
-                    unpushed=False,
-                    sha=branch.sha,
-                    committed_at=branch.committed_at,
-                )
-            )
+        elif int(count.strip() or 0) > 0:
+            progress.append(_progress(branch, int(count.strip()), default_branch, unpushed=False))
     return progress
+
+
+def _progress(branch: LocalBranch, commits: int, compared_with: str, *, unpushed: bool) -> BranchProgress:
+    return BranchProgress(
+        name=branch.name,
+        commits=commits,
+        compared_with=short_ref_name(compared_with),
+        unpushed=unpushed,
+        sha=branch.sha,
+        committed_at=branch.committed_at,
+    )
 
 
 async def _checkout_states(

@@ -1,9 +1,12 @@
 """Find local branches with work that is not pushed or not merged yet.
 
-One ``git for-each-ref`` lists every local branch with its tip, its
-upstream and git's own ahead count against that upstream. A branch without
-an upstream (or whose upstream was deleted) is compared with the default
-branch instead, which takes one ``git rev-list --count`` per such branch.
+One ``git for-each-ref`` lists every local branch with its tip and upstream.
+Only the branches that could be work in progress (recent, by the authors)
+get ahead counts, because counting walks history: a second ``for-each-ref``
+limited to them returns git's ahead count against their upstreams, and a
+branch without an upstream, or whose upstream was deleted, is compared with
+the default branch by one ``git rev-list --count`` each. Stale branches far
+behind their upstream therefore cost nothing.
 """
 
 from __future__ import annotations
@@ -25,12 +28,12 @@ _FIELDS = [
     "%(refname)",
     "%(objectname)",
     "%(upstream)",
-    "%(upstream:track,nobracket)",
     "%(committerdate:raw)",
     "%(authorname)",
     "%(authoremail:trim)",
     "%(symref)",
 ]
+_TRACKING_FIELDS = ["%(refname)", "%(upstream:track,nobracket)"]
 _AHEAD = re.compile(r"\bahead (\d+)")
 _DEFAULT_BRANCH_NAMES = ("main", "master")
 
@@ -44,13 +47,7 @@ class LocalBranch:
 
     sha: str
     upstream: str | None
-    """The upstream's full ref name (``refs/remotes/origin/feature/export``), or None when it has none."""
-
-    upstream_gone: bool
-    """True when an upstream is configured but its ref no longer exists."""
-
-    ahead: int
-    """Commits on the branch that its upstream lacks, as git counts them."""
+    """The configured upstream's full ref name (``refs/remotes/origin/feature/export``), or None."""
 
     committed_at: dt.datetime | None
     """The tip's committer date."""
@@ -103,8 +100,23 @@ class BranchProgress:
     committed_at: dt.datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class Tracking:
+    """A branch's state against its upstream, as ``%(upstream:track)`` reports it."""
+
+    ahead: int
+    """Commits on the branch that its upstream lacks."""
+
+    gone: bool
+    """True when the upstream is configured but its ref no longer exists."""
+
+
 def branch_arguments() -> list[str]:
     return ["for-each-ref", f"--format={'%00'.join(_FIELDS)}", "refs/heads/", "refs/remotes/*/HEAD"]
+
+
+def tracking_arguments(branches: list[LocalBranch]) -> list[str]:
+    return ["for-each-ref", f"--format={'%00'.join(_TRACKING_FIELDS)}", *(f"refs/heads/{branch.name}" for branch in branches)]
 
 
 def unmerged_count_arguments(branch: LocalBranch, base: str) -> list[str]:
@@ -121,7 +133,7 @@ def parse_branch_list(output: bytes) -> BranchList:
         fields = line.decode("utf-8", errors="replace").split("\0")
         if len(fields) != len(_FIELDS):
             continue
-        refname, sha, upstream, track, committer_date, author_name, author_email, symref = fields
+        refname, sha, upstream, committer_date, author_name, author_email, symref = fields
 
         if refname.startswith("refs/remotes/"):
             remote = refname.removeprefix("refs/remotes/").removesuffix("/HEAD")
@@ -129,20 +141,33 @@ def parse_branch_list(output: bytes) -> BranchList:
                 remote_heads[remote] = symref
             continue
 
-        ahead = _AHEAD.search(track)
         branches.append(
             LocalBranch(
                 name=refname.removeprefix("refs/heads/"),
                 sha=sha,
                 upstream=upstream or None,
-                upstream_gone=track == "gone",
-                ahead=int(ahead.group(1)) if ahead else 0,
                 committed_at=parse_raw_date(committer_date),
                 author_name=author_name,
                 author_email=author_email,
             )
         )
     return BranchList(branches=branches, remote_heads=remote_heads)
+
+
+def parse_tracking(output: bytes) -> dict[str, Tracking]:
+    """Parse the output of :func:`tracking_arguments` into short branch name to tracking state.
+
+    A pattern such as ``refs/heads/feature`` also matches ``refs/heads/feature/x``,
+    so the output can name more branches than were asked for.
+    """
+    tracking: dict[str, Tracking] = {}
+    for line in output.split(b"\n"):
+        refname, separator, track = line.decode("utf-8", errors="replace").partition("\0")
+        if not separator:
+            continue
+        ahead = _AHEAD.search(track)
+        tracking[refname.removeprefix("refs/heads/")] = Tracking(ahead=int(ahead.group(1)) if ahead else 0, gone=track == "gone")
+    return tracking
 
 
 def short_ref_name(refname: str) -> str:

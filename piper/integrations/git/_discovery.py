@@ -43,9 +43,11 @@ SKIPPED_FOLDER_NAMES = frozenset(
 
 @dataclass(slots=True)
 class DiscoveryResult:
+    """Repositories found below a folder, and the folders that looked like repositories but are broken."""
+
     repositories: list[Repository] = field(default_factory=list)
     errors: list[tuple[Path, str]] = field(default_factory=list)
-    """Folders that look like repositories but cannot be read, with the reason."""
+    """Each broken folder with the reason, such as a ``.git`` file that points nowhere."""
 
 
 def discover_repositories(
@@ -100,7 +102,8 @@ def _first_visit(folder: Path, visited: set[tuple[int, int]]) -> bool:
 def _child_folders(folder: Path, follow_links: bool) -> list[Path]:
     """List the sub-folders worth searching, sorted by name."""
     try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        with os.scandir(folder) as iterator:
+            entries = sorted(iterator, key=lambda entry: entry.name)
     except OSError as error:
         logger.debug("cannot list %s: %s", folder, error)
         return []

@@ -13,7 +13,7 @@ from piper.integrations.git import (
     read_activity,
     stream_commits,
 )
-from tests.gitrepo import ADA, GRACE, FastImportCommit, GitRepo
+from tests.gitrepo import ADA, GRACE, FastImportCommit, GitRepo, run_git
 from tests.integration.git.conftest import IN_WINDOW, SINCE, UNTIL, collect, make_request
 
 QUERY = ActivityQuery(since=SINCE, until=UNTIL, authors=AuthorMatcher(["ada@example.com"]))
@@ -96,3 +96,36 @@ async def test_scale_many_repositories_scan(workspace):
 
     assert result.details == {"repos": 12}
     assert [item.title for item in result.yesterday] == [f"work in {index}" for index in range(12)]
+
+
+async def test_scale_stale_branches_not_counted(workspace):
+    upstream = GitRepo.init(workspace / "upstream")
+    upstream.commit("base", SINCE - dt.timedelta(days=400))
+    clone = GitRepo(workspace / "clone")
+    run_git(workspace, "clone", "-q", str(upstream.path), str(clone.path))
+    for index in range(5):
+        clone.git("checkout", "-q", "-b", f"old-{index}", "--track", "origin/main")
+        clone.commit(f"abandoned {index}", SINCE - dt.timedelta(days=300))
+    clone.git("checkout", "-q", "main")
+    runner = GitRunner(4)
+
+    await read_activity(runner, [find_repository(clone.path)], QUERY)
+
+    # Ahead counts walk history, so branches older than the recency limit get none.
+    assert runner.processes_started == 3
+
+
+async def test_scale_recent_branches_one_tracking_query(workspace):
+    upstream = GitRepo.init(workspace / "upstream")
+    upstream.commit("base", SINCE - dt.timedelta(days=400))
+    clone = GitRepo(workspace / "clone")
+    run_git(workspace, "clone", "-q", str(upstream.path), str(clone.path))
+    for index in range(3):
+        clone.git("checkout", "-q", "-b", f"recent-{index}", "--track", "origin/main")
+        clone.commit(f"recent {index}", IN_WINDOW)
+    runner = GitRunner(4)
+
+    activity = await read_activity(runner, [find_repository(clone.path)], QUERY)
+
+    assert sorted(branch.name for branch in activity.branches) == ["recent-0", "recent-1", "recent-2"]
+    assert runner.processes_started == 4
