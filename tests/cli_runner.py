@@ -1,0 +1,50 @@
+"""Running ``piper`` in the test process, through the real entry point, and reading what it printed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from piper.cli import output
+from piper.cli.main import main
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+    @property
+    def error_text(self) -> str:
+        """Stderr with whitespace collapsed, because rich wraps long messages at the console width."""
+        return " ".join(self.stderr.split())
+
+
+Runner = Callable[..., Result]
+
+
+@pytest.fixture
+def run_piper(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Runner:
+    """Return a function that runs ``piper ARGS...`` and returns its exit code and output."""
+    monkeypatch.setattr(output.session, "json_mode", False)
+    monkeypatch.setattr(output.session, "debug", False)
+
+    def invoke(*arguments: str) -> Result:
+        capsys.readouterr()
+        # JSON mode is per process and only ever switched on, so each run starts afresh.
+        output.session.json_mode = False
+        with pytest.raises(SystemExit) as exited:
+            main(list(arguments))
+        captured = capsys.readouterr()
+        code = exited.value.code
+        return Result(code if isinstance(code, int) else 0 if code is None else 1, captured.out, captured.err)
+
+    return invoke
