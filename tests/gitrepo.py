@@ -30,7 +30,7 @@ def git_date(moment: dt.datetime) -> str:
 
 
 def run_git(cwd: Path, *arguments: str, env: Mapping[str, str] | None = None, input: bytes | None = None) -> str:
-    """Run git in ``cwd`` and return its stripped output; raise with git's stderr on failure."""
+    """Run git in ``cwd`` and return its stripped output. Raise AssertionError with git's stderr on failure."""
     environment = dict(os.environ)
     environment.update(env or {})
     completed = subprocess.run(["git", *arguments], cwd=cwd, env=environment, input=input, capture_output=True)
@@ -78,8 +78,9 @@ class GitRepo:
     ) -> str:
         """Commit ``files`` (or an empty change) and return the new commit's full id.
 
-        ``message`` as bytes is stored as is, which allows invalid UTF-8;
-        ``encoding`` adds git's ``encoding`` header (``i18n.commitEncoding``).
+        ``message`` as bytes goes to git unchanged, and ``encoding`` adds git's
+        ``encoding`` header (``i18n.commitEncoding``). Without one, git 2.39 rewrites
+        invalid UTF-8 as if it were Latin-1, so write raw bytes with fast-import.
         """
         for name, content in (files or {}).items():
             target = self.path / name
@@ -121,7 +122,7 @@ class GitRepo:
             last_mark[commit.branch] = mark
         self.git("fast-import", "--quiet", input=b"".join(chunks))
         if (self.path / ".git").exists():
-            # fast-import writes objects and refs only; bring the index and files in line with HEAD.
+            # fast-import writes objects and refs only, so bring the index and files in line with HEAD.
             self.git("reset", "-q", "--hard")
 
     def head(self) -> str:

@@ -1,11 +1,11 @@
 """Find local branches with work that is not pushed or not merged yet.
 
 One ``git for-each-ref`` lists every local branch with its tip and upstream.
-Only the branches that could be work in progress (recent, by the authors)
-get ahead counts, because counting walks history: a second ``for-each-ref``
-limited to them returns git's ahead count against their upstreams, and a
-branch without an upstream, or whose upstream was deleted, is compared with
-the default branch by one ``git rev-list --count`` each. Stale branches far
+Counting commits walks history, so only the branches that could be work in
+progress (recent, by the authors) get counted. A second ``for-each-ref``,
+limited to them, returns git's ahead count against their upstreams. A branch
+without an upstream, or whose upstream was deleted, is compared with the
+default branch by one ``git rev-list --count`` each. Stale branches far
 behind their upstream therefore cost nothing.
 """
 
@@ -53,7 +53,7 @@ class LocalBranch:
     """The tip's committer date."""
 
     author_name: str
-    """The tip's author, before ``.mailmap`` (for-each-ref in git 2.39 cannot apply it)."""
+    """The tip's author, before ``.mailmap``, which ``%(authorname)`` does not apply in git 2.39."""
 
     author_email: str
 

@@ -1,7 +1,7 @@
 """Read commits with ``git log`` and parse its output.
 
-Git prunes the walk by committer date (``--since``) because that is the
-only date it can stop at cheaply. A commit's place in the standup window is
+Git prunes the walk by committer date (``--since``), the date its walk is
+ordered by. A commit's place in the standup window is
 decided here, in Python, by its author date: see :data:`COMMITTER_DATE_MARGIN`.
 """
 
@@ -134,8 +134,8 @@ def parse_commit(record: bytes) -> Commit | None:
 def parse_raw_date(text: str) -> dt.datetime | None:
     """Parse git's raw date, ``<seconds since the epoch> <+hhmm offset>``, into an aware datetime.
 
-    An offset that is not a valid time zone (git accepts some broken ones,
-    such as ``+5960``) falls back to UTC. The instant stays right.
+    An offset that is not a valid time zone, as old or hand-made commits can
+    contain, falls back to UTC. The instant stays right.
     """
     seconds_text, _, offset_text = text.strip().partition(" ")
     try:

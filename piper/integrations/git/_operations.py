@@ -1,8 +1,8 @@
 """Detect a merge, rebase, cherry-pick, revert or ``git am`` that stopped half way.
 
 Git records an operation in progress as files in the checkout's own git dir
-(``.git/worktrees/<name>`` for a linked worktree). The names below are the
-ones git 2.39 writes, checked against real repositories in the tests.
+(``.git/worktrees/<name>`` for a linked worktree). The tests check each
+marker below against what git 2.39 writes.
 """
 
 from __future__ import annotations

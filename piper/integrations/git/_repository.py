@@ -1,7 +1,7 @@
 """Locate git repositories on disk without running git.
 
-A path can reach a repository in four ways: a working tree (or a folder
-inside one) with a ``.git`` folder, a linked worktree or submodule whose
+A path can reach a repository in four ways. It can be a working tree with a
+``.git`` folder (or a folder inside one), a linked worktree or submodule whose
 ``.git`` is a file containing ``gitdir: <path>``, a bare repository, or the
 ``.git`` folder itself. A folder is a git dir under the same rule as git's
 ``is_git_directory()`` in setup.c: a valid ``HEAD``, and ``objects/`` and
@@ -65,7 +65,7 @@ class Repository:
 
 @dataclass(frozen=True, slots=True)
 class Head:
-    """What ``HEAD`` of a checkout points to."""
+    """The target of a checkout's ``HEAD``: a branch, or a commit when detached."""
 
     branch: str | None
     """The short branch name (``feature/export``), or None when ``HEAD`` is detached."""

@@ -23,12 +23,12 @@ class WorkingTreeChanges:
         return self.changed == 0 and self.untracked == 0
 
     def describe(self) -> str:
-        """Summarise the changes, such as ``3 files changed, 1 untracked``."""
+        """Summarise the changes, such as ``3 files changed, 1 untracked`` or ``2 untracked files``."""
         parts = []
         if self.changed:
-            parts.append(f"{self.changed} {'file' if self.changed == 1 else 'files'} changed")
+            parts.append(f"{self.changed} {_files(self.changed)} changed")
         if self.untracked:
-            parts.append(f"{self.untracked} untracked")
+            parts.append(f"{self.untracked} untracked" if self.changed else f"{self.untracked} untracked {_files(self.untracked)}")
         if self.conflicted:
             parts.append(f"{self.conflicted} conflicted")
         return ", ".join(parts) or "no changes"
@@ -56,3 +56,7 @@ def parse_status(output: bytes) -> WorkingTreeChanges:
         elif kind == b"? ":
             untracked += 1
     return WorkingTreeChanges(changed=changed, untracked=untracked, conflicted=conflicted)
+
+
+def _files(count: int) -> str:
+    return "file" if count == 1 else "files"

@@ -31,6 +31,7 @@ from piper.integrations.git import (
     commit_url,
     discover_repositories,
     find_repository,
+    primary_checkout,
     read_activity,
     read_config_file,
 )
@@ -59,7 +60,7 @@ class _Checkouts:
 
 
 class GitSource:
-    """Reads local git repositories named with ``--repo`` or found below ``--scan`` folders."""
+    """The standup source for local git repositories named with ``--repo`` or found below ``--scan`` folders."""
 
     name = "git"
 
@@ -86,8 +87,9 @@ class GitSource:
             try:
                 return await read_activity(runner, group, query)
             except RepositoryReadError as error:
-                logger.warning("cannot read git repository %s: %s", group[0].path, error)
-                errors.append({"repo": str(group[0].path), "error": str(error)})
+                path = primary_checkout(group).path
+                logger.warning("cannot read git repository %s: %s", path, error)
+                errors.append({"repo": str(path), "error": str(error)})
                 return None
             finally:
                 progress.advance(task)
@@ -99,7 +101,7 @@ class GitSource:
 
 
 def _find_checkouts(request: StandupRequest) -> _Checkouts:
-    """Resolve ``--repo`` paths and scan ``--scan`` folders. Runs in a thread: it only touches the file system."""
+    """Resolve ``--repo`` paths and scan ``--scan`` folders, in a worker thread because both block on the file system."""
     checkouts = _Checkouts()
     for path in request.repos:
         try:
@@ -149,7 +151,9 @@ def _build_result(name: str, activities: list[RepositoryActivity], errors: list[
 
 def _commit_items(activity: RepositoryActivity) -> list[Item]:
     repository = activity.repository
-    remote_urls = read_config_file(repository.common_dir / "config").get('remote.origin.url', [])
+    # NOTE: read from the repository's own config file, so a remote set through an
+    # include or rewritten by url.<base>.insteadOf gets no link.
+    remote_urls = read_config_file(repository.common_dir / "config").get("remote.origin.url", [])
     remote_url = remote_urls[-1] if remote_urls else None
     return [
         Item(

@@ -62,7 +62,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=Path(tempfile.gettempdir()) / "piper-bench-corpus")
     parser.add_argument("--repos", type=int, default=36)
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--days", type=int, default=4, help="window length in days, ending now")
+    parser.add_argument("--days", type=int, default=4, help="Length of the window in days, ending now.")
     arguments = parser.parse_args()
 
     repos = load_corpus_builder()(arguments.corpus, repos=arguments.repos, commits=1600)

@@ -287,3 +287,35 @@ async def test_operation_in_worktree(workspace):
     assert blocker.repo == str(worktree)
     assert blocker.title == "Merge in progress on integration (1 conflicted file)"
     assert [item.repo for item in by_kind(result.today, "working_tree")] == [str(worktree)]
+
+
+async def test_operation_sequencer_after_commit(workspace):
+    repo = conflicting_branches(workspace)
+    repo.git("checkout", "-q", "feature/export")
+    repo.commit("second feature edit", IN_WINDOW + dt.timedelta(hours=2), files={"b.txt": "b\n"})
+    repo.git("checkout", "-q", "main")
+    git_may_fail(repo, "cherry-pick", "main..feature/export")
+    # Resolve the first conflict and commit by hand: CHERRY_PICK_HEAD goes, sequencer/ stays.
+    (repo.path / "a.txt").write_text("resolved\n")
+    repo.git("add", "a.txt")
+    repo.git("commit", "-q", "--no-edit")
+    assert not (repo.path / ".git" / "CHERRY_PICK_HEAD").exists()
+    assert (repo.path / ".git" / "sequencer" / "todo").is_file()
+
+    result = await collect(make_request(repos=[repo.path]))
+
+    [blocker] = result.blockers
+    assert blocker.title == "Cherry-pick in progress on main"
+
+
+async def test_operation_git_am(workspace):
+    repo = conflicting_branches(workspace)
+    patch = workspace / "feature.patch"
+    patch.write_text(repo.git("format-patch", "--stdout", "-1", "feature/export") + "\n")
+    git_may_fail(repo, "am", str(patch))
+    assert (repo.path / ".git" / "rebase-apply" / "applying").exists()
+
+    result = await collect(make_request(repos=[repo.path]))
+
+    [blocker] = result.blockers
+    assert blocker.title == "git am in progress on main"

@@ -38,5 +38,6 @@ def test_parse_status_empty():
 def test_describe_changes():
     assert WorkingTreeChanges(changed=3, untracked=1, conflicted=0).describe() == "3 files changed, 1 untracked"
     assert WorkingTreeChanges(changed=1, untracked=0, conflicted=0).describe() == "1 file changed"
-    assert WorkingTreeChanges(changed=0, untracked=2, conflicted=0).describe() == "2 untracked"
+    assert WorkingTreeChanges(changed=0, untracked=2, conflicted=0).describe() == "2 untracked files"
+    assert WorkingTreeChanges(changed=0, untracked=1, conflicted=0).describe() == "1 untracked file"
     assert WorkingTreeChanges(changed=2, untracked=0, conflicted=2).describe() == "2 files changed, 2 conflicted"
