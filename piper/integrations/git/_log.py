@@ -19,7 +19,7 @@ from piper.integrations.git._runner import GitRunner
 
 logger = logging.getLogger(__name__)
 
-COMMITTER_DATE_MARGIN = dt.timedelta(days=2)
+COMMITTER_DATE_MARGIN = dt.timedelta(days=7)
 """How far before the window's start git keeps walking, by committer date.
 
 Git stops following a line of history at the first commit whose committer
@@ -27,7 +27,8 @@ date is before ``--since`` (``get_revision_1()`` in git's revision.c). Rebased a
 after their author date, so they are always reached. A commit whose committer
 date is *before* its author date (a clock that was off on the committing
 machine, or a date set by hand) is still found when the difference is less
-than this margin. The margin costs two days of extra history per repository.
+than this margin. The cost is a week of extra history per repository, which
+git walks and Python parses and drops.
 """
 
 FIELD_SEPARATOR = b"\x1f"

@@ -117,3 +117,14 @@ async def test_window_sorted_across_repositories(workspace):
 
     assert titles(result) == ["b early", "b middle", "a late"]
     assert [item.repo for item in result.yesterday] == [str(second.path), str(second.path), str(first.path)]
+
+
+async def test_window_committer_days_before_author(workspace):
+    repo = GitRepo.init(workspace / "app")
+    authored = SINCE + dt.timedelta(hours=1)
+    repo.commit("clock three days behind", authored, committed_at=authored - dt.timedelta(days=3))
+    repo.commit("normal commit after it", IN_WINDOW)
+
+    result = await collect(make_request(repos=[repo.path]))
+
+    assert titles(result) == ["clock three days behind", "normal commit after it"]
