@@ -45,6 +45,11 @@ def run_piper(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatc
             main(list(arguments))
         captured = capsys.readouterr()
         code = exited.value.code
-        return Result(code if isinstance(code, int) else 0 if code is None else 1, captured.out, captured.err)
+        if code is None:
+            code = 0
+        elif not isinstance(code, int):
+            # sys.exit("message") prints the message and exits with 1.
+            code = 1
+        return Result(code, captured.out, captured.err)
 
     return invoke

@@ -105,18 +105,18 @@ def import_todos(
     project: Optional[str] = typer.Option(None, "--project", help=PROJECT_HELP),
     json_flag: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
-    """Add one todo per line of a file, all or none: blank lines are skipped."""
+    """Add one todo per line of a file (blank lines skipped), in one transaction: all or none."""
     output.set_json_mode(json_flag)
     lines = _read_lines(file)
     due_date = _parse_due(due)
 
-    with _spinner("Importing todos"):
-        count, created_project = _run(_import(lines, priority=priority, due=due_date, project_name=project))
+    with _Spinner("Importing todos"):
+        count, target, created = _run(_import(lines, priority=priority, due=due_date, project_name=project))
 
-    if created_project is not None:
-        _say(f"Created project {created_project.name!r}.")
+    if created:
+        _say(f"Created project {target.name!r}.")
     if json_flag:
-        output.print_success({"imported": count, "project": project.strip() if project else None})
+        output.print_success({"imported": count, "project": target.name if target else None})
         return
     typer.echo(f"Imported {count} todo{'' if count == 1 else 's'}.")
 
@@ -139,7 +139,7 @@ def _read_lines(file: str) -> list[str]:
 
 async def _import(
     lines: list[str], *, priority: Priority, due: dt.date | None, project_name: str | None
-) -> tuple[int, Project | None]:
+) -> tuple[int, Project | None, bool]:
     from piper.storage import ProjectRepository, TodoRepository, open_database
 
     async with open_database() as db, db.session() as session:
@@ -149,7 +149,7 @@ async def _import(
         count = await TodoRepository(session).add_many(
             lines, priority=priority, due=due, project_id=project.id if project else None
         )
-    return count, project if created else None
+    return count, project, created
 
 
 @app.command("list")
@@ -219,7 +219,7 @@ def _print_table(todos: list[Todo]) -> None:
     table.add_column("Project")
     table.add_column("Todo", overflow="fold")
 
-    today = dt.date.today()
+    today = _local_today()
     for todo in todos:
         overdue = todo.due is not None and todo.due < today and todo.status.value != "done"
         table.add_row(
@@ -294,7 +294,7 @@ def _report(todo: Todo, json_flag: bool, message: str) -> None:
         typer.echo(message)
 
 
-class _spinner:
+class _Spinner:
     """A rich spinner on stderr while the block runs, only when stderr is a terminal."""
 
     def __init__(self, message: str) -> None:

@@ -1,12 +1,9 @@
 """Todos: the user's own list of things to do, with priority, due date and status.
 
-A todo moves between three states::
-
-    open <-> blocked
-      \\       /
-       -> done -> (reopen) open
-
-:func:`check_transition` holds the rules, so every face rejects the same moves.
+A todo is open, blocked or done. Open and blocked todos can be marked done,
+an open todo can be blocked, and done or blocked todos can be reopened.
+:func:`check_transition` contains these rules, so every face rejects the
+same changes.
 """
 
 from __future__ import annotations
@@ -20,7 +17,7 @@ from piper.errors import PiperError, UsageError
 
 
 class Priority(str, enum.Enum):
-    """How urgent a todo is; lists show ``urgent`` first."""
+    """Urgency of a todo; lists show ``urgent`` first."""
 
     LOW = "low"
     MEDIUM = "medium"
@@ -37,7 +34,7 @@ _PRIORITY_RANKS = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.MEDIUM: 2, Pri
 
 
 class TodoStatus(str, enum.Enum):
-    """Where a todo stands."""
+    """Status of a todo."""
 
     OPEN = "open"
     BLOCKED = "blocked"
@@ -57,7 +54,7 @@ class Todo:
     """Name of the project the todo belongs to, or None."""
 
     blocked_reason: str | None
-    """Why the todo is blocked; None when no reason was given or it is not blocked."""
+    """Reason the todo is blocked; None when none was given or the todo is not blocked."""
 
     created_at: dt.datetime
     updated_at: dt.datetime

@@ -60,8 +60,10 @@ class Database:
         On SQLite a session that may write takes the write lock when it
         begins (``BEGIN IMMEDIATE``), so a second writer waits for the busy
         timeout instead of failing half way through its work. A ``readonly``
-        session reads a snapshot and never waits. Driver errors raised inside
-        the block come out as :class:`~piper.errors.StorageError`.
+        session begins with a plain ``BEGIN``, so in WAL mode it reads without
+        waiting for a writer; nothing stops it from writing, though. Driver
+        errors raised inside the block come out as
+        :class:`~piper.errors.StorageError`.
         """
         async with self._sessions() as session:
             with translating_errors(self.location):
@@ -188,7 +190,7 @@ def prepare_sqlite_file(location: DatabaseLocation, *, create_folder: bool = Tru
 
 @dataclass(frozen=True, slots=True)
 class DatabaseStatus:
-    """What ``piper db status`` reports."""
+    """Report of ``piper db status``."""
 
     url: str
     """The database URL with any password masked."""
@@ -207,7 +209,11 @@ class DatabaseStatus:
 
 
 async def database_status(url: str | None = None) -> DatabaseStatus:
-    """Read the schema revision without creating, migrating or changing anything."""
+    """Read the schema revision without creating or migrating the database.
+
+    Connecting still switches a SQLite file that is not in WAL mode to WAL,
+    as every connection does.
+    """
     location = resolve_location(url)
     status = DatabaseStatus(
         url=location.display,

@@ -62,8 +62,9 @@ def create_engine(location: DatabaseLocation) -> AsyncEngine:
 def _configure_sqlite(engine: AsyncEngine) -> None:
     """Set the pragmas on every new connection and let SQLAlchemy, not sqlite3, issue BEGIN.
 
-    Python's sqlite3 module (before 3.16) begins a transaction only before
-    INSERT, UPDATE and DELETE, so SELECTs and DDL would run outside it.
+    In its legacy transaction control, the default up to Python 3.15,
+    Python's sqlite3 module begins a transaction only before INSERT, UPDATE,
+    DELETE and REPLACE, so SELECTs and DDL would run outside it.
     Turning that off and emitting ``BEGIN`` from the ``begin`` event keeps
     every statement of a session, migrations included, in one transaction.
     This follows the SQLAlchemy SQLite dialect documentation, section
@@ -80,7 +81,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
             cursor.execute("PRAGMA journal_mode")
             if cursor.fetchone()[0].lower() != "wal":
                 cursor.execute("PRAGMA journal_mode = WAL")
-            # In WAL mode NORMAL keeps every commit atomic; a power cut may only lose the last commits.
+            # With WAL, NORMAL keeps the file consistent, but a power cut may roll back the
+            # last commits (SQLite documentation of PRAGMA synchronous).
             cursor.execute("PRAGMA synchronous = NORMAL")
         finally:
             cursor.close()

@@ -39,7 +39,7 @@ _MIGRATION_LOCK_KEY = 0x7069706572
 
 @dataclass(frozen=True, slots=True)
 class SchemaState:
-    """What a database holds before Piper touches it."""
+    """Revision and tables of a database, as found before any migration."""
 
     revision: str | None
     """The stored Alembic revision, or None when the database has no version table."""

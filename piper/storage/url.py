@@ -1,4 +1,4 @@
-"""Which database Piper uses: the URL from ``PIPER_DATABASE_URL`` or SQLite in the data folder."""
+"""The database location: ``PIPER_DATABASE_URL``, else a SQLite file in the data folder."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ _ASYNC_DRIVERS = {
     "postgresql+asyncpg": "postgresql+asyncpg",
 }
 
+# Greedy up to the last "@" before the path, because a password may itself contain "@".
 _PASSWORD_IN_URL = re.compile(r"(?P<prefix>://[^:/@]*:)[^/]*@")
 
 
@@ -51,12 +52,12 @@ class DatabaseLocation:
 
     @property
     def name(self) -> str:
-        """The SQLite file path, else the masked URL: what error messages name."""
+        """Name for error messages: the SQLite file path, else the masked URL."""
         return str(self.path) if self.path is not None else self.display
 
 
 def mask_password(url: str) -> str:
-    """Replace the password in a URL string that may not even parse with ``***``."""
+    """Replace the password in ``url`` with ``***``, also in strings that do not parse as a URL."""
     return _PASSWORD_IN_URL.sub(r"\g<prefix>***@", url)
 
 

@@ -275,3 +275,23 @@ def test_table_on_terminal(tmp_path: Path) -> None:
     assert "Priority" in printed
     assert "Write the spec" in printed
     assert "\t" not in printed
+
+
+def test_import_reports_stored_project_name(run_piper: Runner, tmp_path: Path) -> None:
+    add(run_piper, "Existing", "--project", "Atlas")
+    source = tmp_path / "todos.txt"
+    source.write_text("One more\n", encoding="utf-8")
+
+    result = run_piper("todo", "import", str(source), "--project", "ATLAS", "--json")
+
+    assert result.json()["data"] == {"imported": 1, "project": "Atlas"}
+    assert result.stderr == ""
+
+
+def test_command_modules_skip_sqlalchemy() -> None:
+    script = "import sys, piper.cli.app, piper.cli.todo, piper.cli.db; print(sorted(m for m in ('sqlalchemy', 'alembic') if m in sys.modules))"
+
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+
+    assert "sqlalchemy" not in result.stdout
+    assert "alembic" not in result.stdout

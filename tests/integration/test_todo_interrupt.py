@@ -3,7 +3,7 @@
 The import writes every todo and its new project in one transaction. The
 test waits until SQLite has spilled part of that transaction into the
 write-ahead log, so the write is under way, then stops the real ``piper``
-process and checks that the database is intact and holds none of it.
+process and checks that the database is intact and contains none of it.
 """
 
 from __future__ import annotations

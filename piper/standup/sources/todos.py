@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 _NOTED_PRIORITIES = (Priority.URGENT, Priority.HIGH)
-"""Priorities written into an item's title; medium and low are the unremarkable rest."""
+"""Priorities written into an item's title; medium and low are left out."""
 
 
 class TodoSource:

@@ -17,7 +17,7 @@ class Repository:
     """Base of the repositories.
 
     Built on an :class:`AsyncSession`, a repository works inside that
-    session's transaction and leaves the commit to whoever opened it. Built
+    session's transaction and leaves the commit to the code that opened the session. Built
     on a :class:`~piper.storage.database.Database`, it opens a session, and
     so a transaction, for each method call.
     """

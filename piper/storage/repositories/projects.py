@@ -14,7 +14,7 @@ from piper.storage.models import ProjectRow
 from piper.storage.repositories.base import Repository, moment_or_now
 
 MAX_NAME_LENGTH = 200
-"""Longest project name, in characters; the ``name`` column is this wide."""
+"""Maximum length of a project name, in characters; the ``name`` column is this wide."""
 
 
 def check_project_name(name: str) -> str:

@@ -14,7 +14,7 @@ from piper.storage.models import ProjectRow, TodoRow
 from piper.storage.repositories.base import Repository, moment_or_now
 
 ACTIVE_STATUSES = (TodoStatus.OPEN, TodoStatus.BLOCKED)
-"""What ``piper todo list`` shows without ``--all``."""
+"""Statuses that ``piper todo list`` shows without ``--all``."""
 
 BATCH_SIZE = 500
 """Rows per INSERT statement in :meth:`TodoRepository.add_many`."""
