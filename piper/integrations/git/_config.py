@@ -108,8 +108,12 @@ def _parse_section(header: str) -> str | None:
 
 
 def _parse_value(raw: str) -> str:
-    """Unquote a config value: strip comments outside quotes and apply git's escapes."""
+    """Unquote a config value: strip comments outside quotes and apply git's escapes.
+
+    Whitespace at the end is dropped unless it was quoted or escaped.
+    """
     result: list[str] = []
+    kept_length = 0
     in_quotes = False
     index = 0
     raw = raw.strip()
@@ -117,13 +121,17 @@ def _parse_value(raw: str) -> str:
         character = raw[index]
         if character == "\\" and index + 1 < len(raw):
             result.append(_ESCAPES.get(raw[index + 1], raw[index + 1]))
+            kept_length = len(result)
             index += 2
             continue
+
         if character == '"':
             in_quotes = not in_quotes
         elif character in "#;" and not in_quotes:
             break
         else:
             result.append(character)
+            if in_quotes or not character.isspace():
+                kept_length = len(result)
         index += 1
-    return "".join(result).rstrip() if not in_quotes else "".join(result)
+    return "".join(result[:kept_length])

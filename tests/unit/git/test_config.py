@@ -43,3 +43,14 @@ def test_read_config_repeated_key(tmp_path):
 
 def test_read_config_missing(tmp_path):
     assert read_config_file(tmp_path / "missing") == {}
+
+
+def test_read_config_value_whitespace(tmp_path):
+    path = tmp_path / "config"
+    path.write_text('[user]\n\tname = "Ada "   # quoted space kept\n\temail = ada@example.com   \n\tnote = a\\tb\n')
+
+    values = read_config_file(path)
+
+    assert values["user.name"] == ["Ada "]
+    assert values["user.email"] == ["ada@example.com"]
+    assert values["user.note"] == ["a\tb"]
