@@ -77,7 +77,7 @@ def print_error(error: PiperError) -> None:
     from rich.console import Console
     from rich.markup import escape
 
-    console = Console(stderr=True, highlight=False)
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
     console.print(f"[bold red]Error:[/] {escape(error.message)}")
     if error.hint:
         console.print(f"[dim]{escape(error.hint)}[/]")
