@@ -81,5 +81,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.stderr.write("Interrupted.\n")
         sys.exit(EXIT_INTERRUPTED)
 
-    # With standalone_mode off, click returns the code given to typer.Exit.
-    sys.exit(result if isinstance(result, int) else 0)
+    # With standalone_mode off, click returns the code given to typer.Exit, and
+    # Typer 0.29 turns Ctrl-C inside a command into Exit(130).
+    code = result if isinstance(result, int) else 0
+    if code == EXIT_INTERRUPTED:
+        sys.stderr.write("Interrupted.\n")
+    sys.exit(code)
