@@ -165,13 +165,20 @@ def _resolve_sources(options: StandupOptions, settings: Settings) -> list[str]:
     return [name for name in SOURCE_NAMES if name in requested]
 
 
+def _next_whole_second(moment: dt.datetime) -> dt.datetime:
+    """Round up to a whole second: git dates have no fractions, and a commit made this second must count."""
+    if moment.microsecond == 0:
+        return moment
+    return moment.replace(microsecond=0) + dt.timedelta(seconds=1)
+
+
 def build_request(options: StandupOptions, settings: Settings, *, now: dt.datetime | None = None) -> StandupRequest:
     """Build the request for the engine, checking every option.
 
     Raises:
         UsageError: An option has an invalid value or names a missing path.
     """
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or _next_whole_second(dt.datetime.now(dt.timezone.utc))
     day, since, until, timezone = _resolve_window(options, settings, now)
     sources = _resolve_sources(options, settings)
     repos, roots = _resolve_repositories(options, settings) if "git" in sources else ([], [])
