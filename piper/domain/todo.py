@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,6 +74,66 @@ class Todo:
             "created_at": self.created_at.isoformat(),
             "completed_at": self.completed_at.isoformat() if self.completed_at else None,
         }
+
+
+def urgency_key(todo: Todo) -> tuple[bool, int, bool, dt.date, dt.datetime, int]:
+    """Return the sort key that puts the most urgent todo first.
+
+    Order: done todos last, then priority (urgent first), then due date
+    (soonest first, none last), then creation time and id. This is the
+    order of ``TodoRepository.list``, which sorts by the same columns in SQL.
+    """
+    return (
+        todo.status is TodoStatus.DONE,
+        todo.priority.rank,
+        todo.due is None,
+        todo.due or dt.date.min,
+        todo.created_at,
+        todo.id,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class WindowTodos:
+    """The todos a standup lists for its window, by section, each in the order shown."""
+
+    done: list[Todo]
+    """Todos marked done in ``[since, until)``, oldest completion first."""
+
+    open: list[Todo]
+    """Open todos created before ``until``, most urgent first (:func:`urgency_key`)."""
+
+    blocked: list[Todo]
+    """Blocked todos created before ``until``, most urgent first."""
+
+
+def select_window_todos(todos: Iterable[Todo], *, since: dt.datetime, until: dt.datetime) -> WindowTodos:
+    """Pick and order the todos that a standup for the window ``[since, until)`` lists.
+
+    ``todos`` may contain any todos, in any order; the ones outside the
+    rules are dropped. Todos created after the window are left out, so a
+    standup for a past day does not list later work. The status is
+    today's, so a todo done after a past day's window is not listed as open
+    for that day.
+    """
+    done: list[Todo] = []
+    open_todos: list[Todo] = []
+    blocked: list[Todo] = []
+    for todo in todos:
+        if todo.status is TodoStatus.DONE:
+            if todo.completed_at is not None and since <= todo.completed_at < until:
+                done.append(todo)
+        elif todo.created_at >= until:
+            continue
+        elif todo.status is TodoStatus.OPEN:
+            open_todos.append(todo)
+        else:
+            blocked.append(todo)
+
+    done.sort(key=lambda todo: (todo.completed_at, todo.id))
+    open_todos.sort(key=urgency_key)
+    blocked.sort(key=urgency_key)
+    return WindowTodos(done=done, open=open_todos, blocked=blocked)
 
 
 class TodoStateError(PiperError):

@@ -30,14 +30,17 @@ async def run_standup(request: StandupRequest, *, progress: Progress | None = No
 
     A history that cannot be written costs a warning, not the standup.
     """
-    # SQLAlchemy takes a quarter of a second to import; do it while git runs.
-    warm_storage = asyncio.create_task(asyncio.to_thread(importlib.import_module, "piper.storage.database")) if save else None
+    # SQLAlchemy takes a quarter of a second to import, so start it while git runs
+    # unless the sqlite3 fast path can probably store the run without it.
+    warm_storage = None
+    if save and _needs_sqlalchemy():
+        warm_storage = asyncio.create_task(asyncio.to_thread(importlib.import_module, "piper.storage.database"))
     report = await generate_standup(request, progress=progress)
 
     run_id = None
-    if save:
-        assert warm_storage is not None
+    if warm_storage is not None:
         await warm_storage
+    if save:
         try:
             run_id = await _save(report)
         except PiperError as exc:
@@ -45,8 +48,27 @@ async def run_standup(request: StandupRequest, *, progress: Progress | None = No
     return StandupOutcome(report=report, run_id=run_id)
 
 
+def _needs_sqlalchemy() -> bool:
+    """Return True unless the configured database is an existing SQLite file that the fast path may open.
+
+    The schema revision is checked only when saving, so an old file still
+    falls back to SQLAlchemy then, without the head start.
+    """
+    from piper.storage.fast_sqlite import database_file
+
+    return database_file() is None
+
+
 async def _save(report: StandupReport) -> int:
+    """Store the report in ``standup_runs`` with sqlite3 when possible, else through SQLAlchemy."""
+    from piper.storage import fast_sqlite
+
+    data = report.to_json()
+    run_id = await fast_sqlite.save_standup_run(data, date=report.date, generated_at=report.generated_at)
+    if run_id is not None:
+        return run_id
+
     from piper.storage.database import open_database
 
     async with open_database() as db:
-        return await db.standups.save(report.to_json(), date=report.date, generated_at=report.generated_at)
+        return await db.standups.save(data, date=report.date, generated_at=report.generated_at)

@@ -1,16 +1,20 @@
-"""Creating the SQLAlchemy engine, with the SQLite settings Piper relies on."""
+"""Creating the SQLAlchemy engine, with the SQLite settings Piper relies on.
+
+SQLAlchemy is imported inside the functions that build the engine, so
+:mod:`piper.storage.fast_sqlite` can use :func:`busy_timeout` and
+:func:`set_sqlite_pragmas` without importing it.
+"""
 
 from __future__ import annotations
 
 import os
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-
 from piper.errors import ConfigError
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
     from piper.storage.url import DatabaseLocation
 
 BUSY_TIMEOUT_VARIABLE = "PIPER_DATABASE_BUSY_TIMEOUT"
@@ -47,6 +51,8 @@ def busy_timeout() -> float:
 
 def create_engine(location: DatabaseLocation) -> AsyncEngine:
     """Create the engine for ``location``; no connection is opened yet."""
+    from sqlalchemy.ext.asyncio import create_async_engine
+
     if location.backend == "postgresql":
         return create_async_engine(
             location.url,
@@ -70,24 +76,33 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     This follows the SQLAlchemy SQLite dialect documentation, section
     "Enabling Non-Legacy SQLite Transactional Modes".
     """
+    from sqlalchemy import event
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
         dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        try:
-            cursor.execute("PRAGMA foreign_keys = ON")
-            # The journal mode is stored in the file, so this writes only once per database.
-            cursor.execute("PRAGMA journal_mode")
-            if cursor.fetchone()[0].lower() != "wal":
-                cursor.execute("PRAGMA journal_mode = WAL")
-            # With WAL, NORMAL keeps the file consistent, but a power cut may roll back the
-            # last commits (SQLite documentation of PRAGMA synchronous).
-            cursor.execute("PRAGMA synchronous = NORMAL")
-        finally:
-            cursor.close()
+        set_sqlite_pragmas(dbapi_connection)
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get(BEGIN_OPTION, "DEFERRED")
         connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def set_sqlite_pragmas(dbapi_connection: Any) -> None:
+    """Turn on foreign keys, WAL and ``synchronous = NORMAL`` on a new SQLite DBAPI connection.
+
+    Takes a ``sqlite3.Connection`` or SQLAlchemy's aiosqlite adapter of one.
+    """
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys = ON")
+        # The journal mode is stored in the file, so this writes only once per database.
+        cursor.execute("PRAGMA journal_mode")
+        if cursor.fetchone()[0].lower() != "wal":
+            cursor.execute("PRAGMA journal_mode = WAL")
+        # With WAL, NORMAL keeps the file consistent, but a power cut may roll back the
+        # last commits (SQLite documentation of PRAGMA synchronous).
+        cursor.execute("PRAGMA synchronous = NORMAL")
+    finally:
+        cursor.close()

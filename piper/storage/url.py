@@ -1,4 +1,9 @@
-"""The database location: ``PIPER_DATABASE_URL``, else a SQLite file in the data folder."""
+"""The database location: ``PIPER_DATABASE_URL``, else a SQLite file in the data folder.
+
+SQLAlchemy is imported inside :func:`resolve_location`, so
+:mod:`piper.storage.fast_sqlite` can use the constants and
+:func:`default_database_path` without importing it.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,13 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
-
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from typing import TYPE_CHECKING, Literal
 
 from piper import paths
 from piper.errors import ConfigError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 DATABASE_URL_VARIABLE = "PIPER_DATABASE_URL"
 
@@ -66,6 +71,11 @@ def default_database_path() -> Path:
     return paths.data_dir() / paths.DATABASE_FILE
 
 
+def configured_url(url: str | None = None) -> str | None:
+    """Return ``url``, else a non-empty ``PIPER_DATABASE_URL``, else None for the default SQLite file."""
+    return url if url is not None else os.environ.get(DATABASE_URL_VARIABLE) or None
+
+
 def resolve_location(url: str | None = None) -> DatabaseLocation:
     """Resolve ``url``, else ``PIPER_DATABASE_URL``, else the default SQLite file.
 
@@ -76,7 +86,10 @@ def resolve_location(url: str | None = None) -> DatabaseLocation:
         ConfigError: for a URL that does not parse, names another database,
             or is an in-memory SQLite database.
     """
-    configured = url if url is not None else os.environ.get(DATABASE_URL_VARIABLE) or None
+    from sqlalchemy.engine import URL, make_url
+    from sqlalchemy.exc import ArgumentError
+
+    configured = configured_url(url)
     if configured is None:
         path = default_database_path()
         return DatabaseLocation(

@@ -6,16 +6,20 @@ due date). Blockers are the blocked todos, each with its reason. Todos
 created after the window are left out, so a standup for a past day does
 not list later work. The status is today's: a todo done after a past
 day's window is not listed as open for that day.
+
+:func:`piper.domain.todo.select_window_todos` applies these rules to the
+fetched todos. They are fetched with sqlite3 when
+:mod:`piper.storage.fast_sqlite` can read the database, else through
+SQLAlchemy.
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from piper.domain.todo import Priority, Todo, TodoStatus
+from piper.domain.todo import Priority, Todo, TodoStatus, select_window_todos
 from piper.errors import PiperError
 from piper.standup.model import Item, SourceResult
 
@@ -44,7 +48,7 @@ class TodoSource:
         """Read the todos for the request's window; a database failure becomes an ``error`` result."""
         task = progress.add_task("Reading todos", total=1)
         try:
-            done, active = await self._read(request)
+            fetched = await self._read(request)
         except PiperError as error:
             logger.warning("todos source failed: %s", error.message)
             reason = f"{error.message} {error.hint}" if error.hint else error.message
@@ -52,26 +56,40 @@ class TodoSource:
         finally:
             progress.advance(task)
 
-        open_todos = [todo for todo in active if todo.status is TodoStatus.OPEN]
-        blocked_todos = [todo for todo in active if todo.status is TodoStatus.BLOCKED]
+        window = select_window_todos(fetched, since=request.since, until=request.until)
         return SourceResult(
             name=self.name,
-            yesterday=[_item(todo, request.timezone, moment=todo.completed_at) for todo in done],
-            today=[_item(todo, request.timezone, moment=todo.created_at) for todo in open_todos],
-            blockers=[_item(todo, request.timezone, moment=todo.created_at) for todo in blocked_todos],
-            details={"done": len(done), "open": len(open_todos), "blocked": len(blocked_todos)},
+            yesterday=[_item(todo, request.timezone, moment=todo.completed_at) for todo in window.done],
+            today=[_item(todo, request.timezone, moment=todo.created_at) for todo in window.open],
+            blockers=[_item(todo, request.timezone, moment=todo.created_at) for todo in window.blocked],
+            details={"done": len(window.done), "open": len(window.open), "blocked": len(window.blocked)},
         )
 
-    async def _read(self, request: StandupRequest) -> tuple[list[Todo], list[Todo]]:
+    async def _read(self, request: StandupRequest) -> list[Todo]:
+        """Fetch the todos the window may list, with sqlite3 when possible, else through SQLAlchemy."""
+        from piper.storage import fast_sqlite
+
+        fetched = await fast_sqlite.read_todos(self._database_url, since=request.since, until=request.until)
+        if fetched is not None:
+            return fetched
+        return await self._read_with_sqlalchemy(request)
+
+    async def _read_with_sqlalchemy(self, request: StandupRequest) -> list[Todo]:
         # Importing SQLAlchemy takes a few hundred milliseconds; a thread keeps the
         # other sources running meanwhile.
-        storage = await asyncio.to_thread(importlib.import_module, "piper.storage")
+        open_database, todo_repository = await asyncio.to_thread(_import_storage)
 
-        async with storage.open_database(self._database_url) as db, db.session(readonly=True) as session:
-            todos = storage.TodoRepository(session)
+        async with open_database(self._database_url) as db, db.session(readonly=True) as session:
+            todos = todo_repository(session)
             done = await todos.completed_between(request.since, request.until)
             active = await todos.list(created_before=request.until)
-        return done, active
+        return done + active
+
+
+def _import_storage() -> tuple[Any, Any]:
+    from piper.storage import TodoRepository, open_database
+
+    return open_database, TodoRepository
 
 
 def _item(todo: Todo, timezone: dt.tzinfo, *, moment: dt.datetime | None) -> Item:

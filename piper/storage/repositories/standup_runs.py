@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from piper.errors import NotFoundError
 from piper.storage.models import StandupRunRow
-from piper.storage.repositories.base import Repository, require_aware
+from piper.storage.repositories.base import Repository
+from piper.storage.standup_run_values import standup_run_values
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,26 +59,7 @@ class StandupRunRepository(Repository):
             ValueError: when the report lacks ``window.since`` or
                 ``window.until``, or a datetime has no offset.
         """
-        try:
-            since = dt.datetime.fromisoformat(report["window"]["since"])
-            until = dt.datetime.fromisoformat(report["window"]["until"])
-        except (KeyError, TypeError) as error:
-            raise ValueError(f"standup report has no window.since and window.until: {error!r}") from error
-        require_aware(since, "window.since")
-        require_aware(until, "window.until")
-        require_aware(generated_at, "generated_at")
-
-        row = StandupRunRow(
-            date=date,
-            window_since=since,
-            window_until=until,
-            authors=list(report.get("authors", [])),
-            yesterday_count=len(report.get("yesterday_accomplishments", [])),
-            today_count=len(report.get("today_priorities", [])),
-            blockers_count=len(report.get("blockers", [])),
-            report=report,
-            generated_at=generated_at,
-        )
+        row = StandupRunRow(**standup_run_values(report, date=date, generated_at=generated_at))
         async with self._session() as session:
             session.add(row)
             await session.flush()
