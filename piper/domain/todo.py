@@ -110,7 +110,7 @@ class WindowTodos:
 def select_window_todos(todos: Iterable[Todo], *, since: dt.datetime, until: dt.datetime) -> WindowTodos:
     """Pick and order the todos that a standup for the window ``[since, until)`` lists.
 
-    ``todos`` may contain any todos, in any order; the ones outside the
+    ``todos`` may contain any todos in any order, and those outside these
     rules are dropped. Todos created after the window are left out, so a
     standup for a past day does not list later work. The status is
     today's, so a todo done after a past day's window is not listed as open

@@ -61,7 +61,7 @@ logger = logging.getLogger(__name__)
 Result = TypeVar("Result")
 
 SQLITE_FILE_URL_PREFIXES = ("sqlite+aiosqlite:///", "sqlite:///")
-"""URL forms the fast path accepts; ``resolve_location`` gives both the aiosqlite driver."""
+"""URL prefixes that the fast path accepts. ``resolve_location`` gives both the aiosqlite driver."""
 
 _VERSION_TABLE = "alembic_version"
 
@@ -74,14 +74,14 @@ FROM todos LEFT JOIN projects ON projects.id = todos.project_id
 WHERE (todos.status = :done AND todos.completed_at >= :since AND todos.completed_at < :until)
    OR (todos.status IN (:open, :blocked) AND todos.created_at < :until)
 """
-# The WHERE clause only narrows the rows to fetch; select_window_todos applies the rules.
+# The WHERE clause only narrows the fetch. select_window_todos applies the exact rules to the result.
 
 
 def database_file(url: str | None = None) -> Path | None:
     """Return the SQLite file that the fast path would open, or None when the URL or a missing file rules it out.
 
-    ``url`` means what it means for :func:`piper.storage.url.resolve_location`,
-    and the path returned is the one that function resolves.
+    ``url`` is read as :func:`piper.storage.url.resolve_location` reads it,
+    and the returned path is the one that function resolves.
     """
     configured = configured_url(url)
     path = default_database_path() if configured is None else _sqlite_file_in_url(configured)
@@ -158,7 +158,11 @@ def _sqlite_file_in_url(url: str) -> Path | None:
 
 
 def _run(path: Path, url: str | None, job: Callable[[sqlite3.Connection, Any], Result], argument: Any) -> Result | None:
-    """Run ``job`` on a new connection to ``path``; return None on any sqlite3 error but a lock timeout."""
+    """Run ``job`` on a new connection to ``path``.
+
+    Returns None on any sqlite3 error except a lock timeout, which raises
+    the SQLAlchemy path's StorageError.
+    """
     try:
         with contextlib.closing(_connect(path)) as connection:
             return job(connection, argument)
@@ -184,13 +188,16 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def _is_current(connection: sqlite3.Connection) -> bool:
-    """Return True when the database stores exactly the head revision; a missing table raises sqlite3.Error."""
+    """Return True when the database stores exactly the head revision.
+
+    A missing version table raises sqlite3.Error.
+    """
     revisions = connection.execute(f"SELECT version_num FROM {_VERSION_TABLE}").fetchall()
     return revisions == [(HEAD_REVISION,)]
 
 
 def _read_todos(connection: sqlite3.Connection, parameters: dict[str, str]) -> list[Todo] | None:
-    # A deferred BEGIN, as the SQLAlchemy path's read-only session uses: in WAL mode
+    # A deferred BEGIN, like the SQLAlchemy path's read-only session. In WAL mode
     # it reads a consistent snapshot without waiting for a writer.
     connection.execute("BEGIN")
     if not _is_current(connection):
@@ -222,7 +229,10 @@ def _insert_standup_run(connection: sqlite3.Connection, encoded: dict[str, Any])
 
 
 def _decode_todo(row: tuple[Any, ...]) -> Todo:
-    """Build a :class:`Todo` from a row of ``_TODOS_QUERY``; raise ValueError for a value SQLAlchemy did not write."""
+    """Build a :class:`Todo` from a row of ``_TODOS_QUERY``.
+
+    Raises ValueError for a value in a format that SQLAlchemy does not write.
+    """
     todo_id, text, priority, status, due, project, blocked_reason, created_at, updated_at, completed_at = row
     return Todo(
         id=todo_id,
