@@ -1,6 +1,6 @@
 """Time the git standup source on a scan of many repositories against plain sequential git loops.
 
-Usage: python -m tests.integration.git.benchmark_scan [--corpus DIR] [--repos 36] [--runs 7] [--days 4]
+Usage: python benchmarks/bench_git_source.py [--corpus DIR] [--repos 36] [--runs 7] [--days 4]
 
 The corpus comes from ``benchmarks/corpus.py`` (synthetic histories of about
 1,600 commits per repository, written with fast-import). Three shell loops
@@ -33,7 +33,7 @@ AUTHOR = "ada@example.com"
 
 
 def load_corpus_builder():  # noqa: ANN201 - a function from a script outside the package
-    path = Path(__file__).resolve().parents[3] / "benchmarks" / "corpus.py"
+    path = Path(__file__).resolve().parent / "corpus.py"
     spec = importlib.util.spec_from_file_location("corpus", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
