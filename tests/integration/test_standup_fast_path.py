@@ -145,12 +145,41 @@ def test_fast_and_slow_runs_show_alike(
     assert rows[0] == rows[1]
 
 
+def write_text_file(path: Path) -> None:
+    path.write_bytes(b"this is a text file, not a database\n" * 50)
+
+
+def overwrite_pages(path: Path) -> None:
+    import asyncio
+
+    from piper.storage import open_database
+
+    async def fill() -> None:
+        async with open_database(f"sqlite:///{path}") as db:
+            await db.todos.add_many(f"todo number {number} " + "x" * 200 for number in range(500))
+
+    asyncio.run(fill())
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with path.open("r+b") as file:
+        file.seek(4096)
+        file.write(b"\xff" * 4096 * 8)
+
+
+@pytest.mark.parametrize(
+    ("damage", "problem"),
+    [(write_text_file, "(no SQLite header)"), (overwrite_pages, "(database disk image is malformed)")],
+)
 def test_damaged_database_same_error(
-    run_piper: Runner, isolated_environment: Path, monkeypatch: pytest.MonkeyPatch
+    run_piper: Runner,
+    isolated_environment: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    damage: Any,
+    problem: str,
 ) -> None:
     path = database_path(isolated_environment)
     path.parent.mkdir(parents=True)
-    path.write_bytes(b"this is a text file, not a database\n" * 50)
+    damage(path)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
 
     fast = run_piper("standup", "--source", "todos", "--json")
@@ -160,7 +189,7 @@ def test_damaged_database_same_error(
     assert fast.exit_code == slow.exit_code == 0
     fast_source = fast.json()["data"]["sources"]["todos"]
     assert fast_source["status"] == "error"
-    assert "is damaged or is not a SQLite database (no SQLite header)" in fast_source["reason"]
+    assert f"is damaged or is not a SQLite database {problem}" in fast_source["reason"]
     assert fast_source == slow.json()["data"]["sources"]["todos"]
     assert any("standup not saved to the history" in warning for warning in warnings_in(fast.stderr))
     assert warnings_in(fast.stderr) == warnings_in(slow.stderr)
