@@ -302,6 +302,55 @@ async def test_read_todos_sets_wal(tmp_path: Path) -> None:
         assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        "UPDATE todos SET created_at = '2026-03-02T08:00:00' WHERE id = 1",
+        "UPDATE todos SET created_at = '2026-03-02 08:00:00.000+01' WHERE id = 1",
+    ],
+)
+async def test_unexpected_value_falls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    from piper.standup.model import StandupRequest
+    from piper.standup.progress import NoProgress
+    from piper.standup.sources.todos import TodoSource
+
+    path = tmp_path / "piper.db"
+    url = sqlite_url(path)
+    await fill_todos(url)
+    with sqlite3.connect(path) as connection:
+        connection.execute(change)
+    request = StandupRequest(date=dt.date(2026, 3, 9), since=SINCE, until=UNTIL, timezone=BERLIN, authors=None)
+
+    fast = await fast_sqlite.read_todos(url, since=SINCE, until=UNTIL)
+    through_fast_path = await TodoSource(url).collect(request, NoProgress())
+    monkeypatch.setattr(fast_sqlite, "database_file", lambda url=None: None)
+    through_sqlalchemy = await TodoSource(url).collect(request, NoProgress())
+
+    assert fast is None
+    assert through_fast_path == through_sqlalchemy
+
+
+async def test_non_text_date_falls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from piper.standup.model import StandupRequest
+    from piper.standup.progress import NoProgress
+    from piper.standup.sources.todos import TodoSource
+
+    path = tmp_path / "piper.db"
+    url = sqlite_url(path)
+    await fill_todos(url)
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE todos SET due = 20260310 WHERE id = 1")
+    request = StandupRequest(date=dt.date(2026, 3, 9), since=SINCE, until=UNTIL, timezone=BERLIN, authors=None)
+
+    assert await fast_sqlite.read_todos(url, since=SINCE, until=UNTIL) is None
+    # Both paths end in SQLAlchemy's DATE result processor, which raises TypeError for an integer.
+    with pytest.raises(TypeError):
+        await TodoSource(url).collect(request, NoProgress())
+    monkeypatch.setattr(fast_sqlite, "database_file", lambda url=None: None)
+    with pytest.raises(TypeError):
+        await TodoSource(url).collect(request, NoProgress())
+
+
 # --- storing standup runs ---
 
 
