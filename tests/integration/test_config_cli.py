@@ -7,49 +7,20 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from piper.cli import output
-from piper.cli.main import main
 from piper.config import load_settings
+from tests.cli_runner import Result, Runner, run_piper  # noqa: F401 - fixture
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 
 
-@dataclass
-class Result:
-    exit_code: int
-    stdout: str
-    stderr: str
-
-    def json(self) -> dict:
-        return json.loads(self.stdout)
-
-    @property
-    def error_text(self) -> str:
-        """Stderr with whitespace collapsed, because rich wraps long messages at the console width."""
-        return " ".join(self.stderr.split())
-
-
 @pytest.fixture
-def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+def run(run_piper: Runner) -> Runner:
     """Run `piper ARGS...` in this process and return its exit code and output."""
-    # set_json_mode only ever switches JSON mode on, so each run resets it.
-    monkeypatch.setattr(output.session, "json_mode", False)
-    monkeypatch.setattr(output.session, "debug", False)
-
-    def invoke(*arguments: str) -> Result:
-        capsys.readouterr()
-        output.session.json_mode = False
-        with pytest.raises(SystemExit) as exited:
-            main(list(arguments))
-        captured = capsys.readouterr()
-        return Result(exited.value.code or 0, captured.out, captured.err)
-
-    return invoke
+    return run_piper
 
 
 @pytest.fixture
