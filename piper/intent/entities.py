@@ -1,0 +1,170 @@
+"""Pull the entities of a message: repository, issue number, channel, date, title, todo, project, document, query.
+
+Extraction is pattern based and independent of the classifier, except that
+the free-text entities (title, todo, document, query) depend on the action:
+the text after "todo to" is a todo, the text after "search for" a query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from piper.domain.intent import Action
+from piper.intent.dates import resolve_date
+
+# owner/name as GitHub allows it; the look-arounds skip paths (a/b/c), URLs and dates such as 12/05.
+REPOSITORY = re.compile(r"(?<![\w./-])([A-Za-z0-9][A-Za-z0-9-]{0,38})/([A-Za-z0-9._-]{1,100})(?![\w/])")
+ISSUE_NUMBER = re.compile(
+    r"(?:#(\d{1,7})\b)|\b(?:issue|issues|ticket|bug|pr|pull request|pull|task)\s+(?:number\s+|no\.?\s*)?#?(\d{1,7})\b",
+    re.IGNORECASE,
+)
+CHANNEL = re.compile(r"(?<![\w&])#([a-z][a-z0-9_-]{0,79})\b", re.IGNORECASE)
+QUOTED = re.compile(r"\"([^\"]+)\"|(?<![\w])'([^']+)'(?![\w])")
+DOCUMENT_PATH = re.compile(r"(?<![\w/])((?:[\w.-]+/)*[\w.-]+\.(?:md|markdown|txt|pdf|docx?|rst|html?|csv))\b", re.IGNORECASE)
+_NOT_REPOSITORIES = {"and/or", "either/or", "n/a", "w/o", "i/o", "yes/no", "on/off", "24/7"}
+
+_TODO_LEAD = re.compile(
+    r"^(?:.*?\b(?:todo|to-do|task|reminder)s?\b\s*(?:list\s*)?(?::|-|to\b|for\b|about\b)?\s*"
+    r"|(?:please\s+)?(?:remind me to|remember to|don't let me forget to|make a note to|i need to|i have to|add)\s+)",
+    re.IGNORECASE,
+)
+_TODO_TAIL = re.compile(r"\s+(?:to|on|from)\s+(?:my|the)\s+(?:todo|to-do|task)?\s*list\s*$|\s+as\s+(?:done|complete|completed|finished)\s*$", re.IGNORECASE)
+_TITLE_LEAD = re.compile(r"\b(?:about|titled|called|named|for|that|:)\s+(.+)$", re.IGNORECASE)
+_QUERY_LEAD = re.compile(r"\b(?:for|about|on|mentioning|mentions|regarding)\s+(.+)$", re.IGNORECASE)
+_DOCUMENT_LEAD = re.compile(
+    r"\b(?:summari[sz]e|analy[sz]e|review|publish|sum up|recap|condense|critique|of|the)\s+(?:the\s+)?(.+?)(?:\s+(?:doc|document|notes|file|page|to notion))?\s*$",
+    re.IGNORECASE,
+)
+
+_TODO_ACTIONS = {Action.CREATE_TODO, Action.COMPLETE_TODO, Action.DELETE_TODO}
+_DOCUMENT_ACTIONS = {Action.SUMMARIZE_DOCUMENT, Action.ANALYZE_DOCUMENT, Action.PUBLISH_DOCUMENT}
+
+
+def extract_entities(
+    text: str,
+    action: Action,
+    *,
+    known_projects: Sequence[str] = (),
+    today: dt.date | None = None,
+) -> dict[str, Any]:
+    """Return the entities found in ``text``, keyed by the names of the ``piper classify`` output.
+
+    ``known_projects`` are the project names to look for (matched whole-word,
+    case-insensitively, longest first); ``today`` anchors relative dates and
+    defaults to the system date.
+    """
+    entities: dict[str, Any] = {}
+
+    repository = find_repository(text)
+    if repository:
+        entities["repository"] = repository
+
+    issue_number = find_issue_number(text)
+    # "task 3" in a todo message is a todo id, not an issue number.
+    if issue_number is not None and action not in _TODO_ACTIONS:
+        entities["issue_number"] = issue_number
+
+    channel = find_channel(text)
+    if channel:
+        entities["channel"] = channel
+
+    project = find_project(text, known_projects)
+    if project:
+        entities["project"] = project
+
+    date = resolve_date(text, today or dt.date.today())
+    if date is not None:
+        entities["date"] = date.isoformat()
+
+    quoted = find_quoted(text)
+    if quoted:
+        entities["title"] = quoted
+
+    entities.update(_free_text_entities(text, action, quoted))
+    return entities
+
+
+def find_repository(text: str) -> str | None:
+    for match in REPOSITORY.finditer(text):
+        candidate = f"{match.group(1)}/{match.group(2)}".rstrip(".")
+        if candidate.lower() in _NOT_REPOSITORIES or match.group(1).isdigit():
+            continue
+        return candidate
+    return None
+
+
+def find_issue_number(text: str) -> int | None:
+    match = ISSUE_NUMBER.search(text)
+    if not match:
+        return None
+    return int(match.group(1) or match.group(2))
+
+
+def find_channel(text: str) -> str | None:
+    match = CHANNEL.search(text)
+    return f"#{match.group(1)}" if match else None
+
+
+def find_quoted(text: str) -> str | None:
+    match = QUOTED.search(text)
+    if not match:
+        return None
+    value = (match.group(1) or match.group(2)).strip()
+    return value or None
+
+
+def find_project(text: str, known_projects: Sequence[str]) -> str | None:
+    """Return the known project named in the text, preferring the longest name ("Atlas Web" over "Atlas")."""
+    for name in sorted(known_projects, key=len, reverse=True):
+        if name and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, re.IGNORECASE):
+            return name
+    return None
+
+
+def _free_text_entities(text: str, action: Action, quoted: str | None) -> dict[str, Any]:
+    entities: dict[str, Any] = {}
+
+    if action in _TODO_ACTIONS:
+        todo = quoted or _todo_text(text, action)
+        if todo:
+            entities["todo"] = todo
+
+    elif action is Action.CREATE_ISSUE and not quoted:
+        title = _after(_TITLE_LEAD, text)
+        if title:
+            entities["title"] = title
+
+    elif action is Action.SEARCH_DOCUMENTS:
+        query = quoted or _after(_QUERY_LEAD, text)
+        if query:
+            entities["query"] = query
+
+    elif action in _DOCUMENT_ACTIONS:
+        path = DOCUMENT_PATH.search(text)
+        document = path.group(1) if path else (quoted or _after(_DOCUMENT_LEAD, text))
+        if document:
+            entities["document"] = document
+
+    return entities
+
+
+def _todo_text(text: str, action: Action) -> str | None:
+    id_match = re.search(r"\b(?:todo|task)\s*#?(\d+)\b", text, re.IGNORECASE)
+    if id_match and action is not Action.CREATE_TODO:
+        return id_match.group(1)
+
+    body = _TODO_LEAD.sub("", text, count=1) if action is Action.CREATE_TODO else text
+    body = _TODO_TAIL.sub("", body)
+    body = body.strip(" .!?:-")
+    return body or None
+
+
+def _after(pattern: re.Pattern[str], text: str) -> str | None:
+    match = pattern.search(text)
+    if not match:
+        return None
+    value = match.group(1).strip(" .!?")
+    return value or None

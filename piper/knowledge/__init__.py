@@ -1,0 +1,1 @@
+"""Local knowledge: the offline sentence-embedding model, shared by the intent classifier and the knowledge base."""
