@@ -245,6 +245,49 @@ class StandupSettings(_Section):
     max_git_processes: ProcessCount | None = None
 
 
+LLMProviderChoice = Literal["anthropic", "openai", "openai_compatible", "none"]
+
+
+def _check_timeout(value: float) -> float:
+    if value > 0:
+        return value
+    raise _invalid(f"the timeout must be more than 0 seconds, got {value}.", "Use a number of seconds such as 30.")
+
+
+def _check_retry_count(value: int) -> int:
+    if 0 <= value <= 10:
+        return value
+    raise _invalid(f"the number of retries must be between 0 and 10, got {value}.", "Use 0 to turn retries off, or a small number such as 2.")
+
+
+class LLMTaskSettings(_Section):
+    """The provider and model that one task uses."""
+
+    provider: LLMProviderChoice = "none"
+    model: str | None = None
+    base_url: str | None = None
+    """Server URL; None uses ``ANTHROPIC_BASE_URL`` or ``OPENAI_BASE_URL``, else the provider's own."""
+
+    @model_validator(mode="after")
+    def _model_named(self) -> LLMTaskSettings:
+        if self.provider == "none" or (self.model and self.model.strip()):
+            return self
+        raise _invalid(f"the provider '{self.provider}' needs a model.", "Add 'model:' with the model's name, such as llama3.1 for Ollama.")
+
+
+class LLMSettings(_Section):
+    """LLM providers per task. Every task defaults to 'none', so nothing leaves the machine until a provider is named."""
+
+    classification: LLMTaskSettings = Field(default_factory=LLMTaskSettings)
+    conversation: LLMTaskSettings = Field(default_factory=LLMTaskSettings)
+    drafting: LLMTaskSettings = Field(default_factory=LLMTaskSettings)
+    timeout_seconds: Annotated[float, AfterValidator(_check_timeout)] = 30.0
+    """Seconds one request may take before Piper gives up on it and maybe retries."""
+
+    max_retries: Annotated[int, AfterValidator(_check_retry_count)] = 2
+    """Retries after a timeout, a refused connection, HTTP 429 or HTTP 5xx."""
+
+
 class Settings(_Section):
     identity: Identity = Field(default_factory=Identity)
     repositories: list[ConfigPath] = Field(default_factory=list)
@@ -253,6 +296,7 @@ class Settings(_Section):
     """``owner/name`` used when a GitHub command gets no ``--repo``."""
 
     standup: StandupSettings = Field(default_factory=StandupSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
 
     source_path: Path | None = Field(default=None, exclude=True)
     """The file these settings were read from, or None for built-in defaults."""
@@ -408,6 +452,8 @@ _EXPECTED = {
     "int_type": ("a whole number", "Use a whole number such as 3."),
     "int_parsing": ("a whole number", "Use a whole number such as 3."),
     "int_from_float": ("a whole number", "Use a whole number such as 3."),
+    "float_type": ("a number", "Use a number such as 30 or 2.5."),
+    "float_parsing": ("a number", "Use a number such as 30 or 2.5."),
     "bool_type": ("true or false", "Use true or false."),
     "bool_parsing": ("true or false", "Use true or false."),
     "path_type": ("a path", "Write a path such as ~/src/web. YAML reads a lone ~ as an empty value, so write '~' in quotes for your home folder."),

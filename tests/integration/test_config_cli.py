@@ -232,6 +232,7 @@ def test_show_json_shape(run, config_file: Path) -> None:
         "scan",
         "default_repository",
         "standup",
+        "llm",
         "path",
         "exists",
         "key_lines",

@@ -8,7 +8,7 @@ from textwrap import dedent
 
 import pytest
 
-from piper.config import Settings, load_settings, parse_settings
+from piper.config import LLMTaskSettings, Settings, load_settings, parse_settings
 from piper.errors import ConfigError
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
@@ -309,6 +309,8 @@ def test_example_documents_every_key() -> None:
         "": Settings,
         "identity": Settings.model_fields["identity"].annotation,
         "standup": Settings.model_fields["standup"].annotation,
+        "llm": Settings.model_fields["llm"].annotation,
+        "llm.classification": LLMTaskSettings,
     }
 
     for section, model in sections.items():

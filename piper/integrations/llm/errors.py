@@ -1,0 +1,45 @@
+"""Errors of the LLM providers, each with a message for people.
+
+A missing or rejected key raises :class:`piper.errors.CredentialsError`
+(exit code 4) instead of one of these. No message contains a key.
+"""
+
+from __future__ import annotations
+
+from piper.errors import PiperError
+
+
+class ProviderError(PiperError):
+    """A call to an LLM provider failed after every retry."""
+
+
+class ProviderUnavailableError(ProviderError):
+    """The provider's circuit breaker is open, so Piper does not call it until the cool-down ends."""
+
+
+class ProviderTimeoutError(ProviderError):
+    """The provider did not answer within the configured timeout."""
+
+
+class ProviderConnectionError(ProviderError):
+    """The provider's server cannot be reached (refused connection, DNS failure, reset)."""
+
+
+class ProviderRateLimitedError(ProviderError):
+    """The provider kept answering 429, or asked for a wait longer than Piper accepts."""
+
+
+class ProviderResponseError(ProviderError):
+    """The provider answered with a body that is not the API's JSON or SSE shape."""
+
+
+class InvalidJSONAnswerError(ProviderError):
+    """The model's answer to a JSON request is not a JSON object.
+
+    Attributes:
+        text: The model's raw answer, for a caller that logs or falls back.
+    """
+
+    def __init__(self, message: str, *, text: str, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.text = text
