@@ -10,7 +10,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, MetaData, String, Text, text
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from piper.storage.types import JSONDocument, UTCDateTime
@@ -27,6 +39,8 @@ NAMING_CONVENTION = {
 
 PRIORITIES = ("low", "medium", "high", "urgent")
 TODO_STATUSES = ("open", "blocked", "done")
+RUN_STATUSES = ("pending", "running", "completed", "failed", "cancelled", "skipped")
+ROLES = ("user", "assistant")
 
 # SQLite reuses the largest rowid after a delete unless the table is
 # AUTOINCREMENT; a removed todo's id must never name a new todo.
@@ -106,3 +120,87 @@ class StandupRunRow(Base):
     """The ``data`` object of ``piper standup --json``, as generated."""
 
     generated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class ProjectRepositoryRow(Base):
+    """A repository linked to a project: ``owner/name`` on GitHub, or an absolute path to a local clone."""
+
+    __tablename__ = "project_repositories"
+    __table_args__ = (UniqueConstraint("project_id", "repository"), AUTOINCREMENT)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    repository: Mapped[str] = mapped_column(String(1000))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class ConversationRow(Base):
+    __tablename__ = "conversations"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class WorkflowRow(Base):
+    __tablename__ = "workflows"
+    __table_args__ = (CheckConstraint(f"status IN {RUN_STATUSES!r}", name="status"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    type: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    context: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    error: Mapped[str | None] = mapped_column(Text)
+    conversation_id: Mapped[str | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL"), index=True
+    )
+    turn_id: Mapped[int | None] = mapped_column(Integer)
+    """Id of the user turn that started the workflow. No foreign key, because turns refer to workflows."""
+
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class TaskRow(Base):
+    __tablename__ = "tasks"
+    __table_args__ = (
+        CheckConstraint(f"status IN {RUN_STATUSES!r}", name="status"),
+        UniqueConstraint("workflow_id", "position"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    workflow_id: Mapped[str] = mapped_column(ForeignKey("workflows.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(10))
+    input: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    output: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    error: Mapped[str | None] = mapped_column(Text)
+    message: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer)
+    timeout_seconds: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class TurnRow(Base):
+    __tablename__ = "turns"
+    __table_args__ = (
+        CheckConstraint(f"role IN {ROLES!r}", name="role"),
+        UniqueConstraint("conversation_id", "position"),
+        AUTOINCREMENT,
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    """The turn's index in its conversation, from 0."""
+
+    role: Mapped[str] = mapped_column(String(10))
+    text: Mapped[str] = mapped_column(Text)
+    intent: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    workflow_id: Mapped[str | None] = mapped_column(ForeignKey("workflows.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

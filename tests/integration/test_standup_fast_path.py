@@ -155,11 +155,15 @@ def overwrite_schema_pages(path: Path) -> None:
 
 
 def overwrite_todo_pages(path: Path) -> None:
-    """Overwrite pages 21 to 28, which hold todo rows, so the revision check passes and the todo query fails."""
-    overwrite_pages(path, first_page=21)
+    """Overwrite 8 pages of todo rows, so the revision check passes and the todo query fails.
+
+    The rows follow the root pages of every table and index, so the first
+    damaged page is 7 past the last root page, wherever later migrations move it.
+    """
+    overwrite_pages(path, first_page=None)
 
 
-def overwrite_pages(path: Path, *, first_page: int) -> None:
+def overwrite_pages(path: Path, *, first_page: int | None) -> None:
     import asyncio
 
     from piper.storage import open_database
@@ -171,6 +175,8 @@ def overwrite_pages(path: Path, *, first_page: int) -> None:
     asyncio.run(fill())
     with sqlite3.connect(path) as connection:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if first_page is None:
+            first_page = connection.execute("SELECT max(rootpage) FROM sqlite_master").fetchone()[0] + 7
     with path.open("r+b") as file:
         file.seek(4096 * (first_page - 1))
         file.write(b"\xff" * 4096 * 8)

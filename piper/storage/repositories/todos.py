@@ -223,6 +223,20 @@ class TodoRepository(Repository):
             await session.flush()
             return to_todo(row)
 
+    async def set_priority(self, todo_id: int, priority: Priority, *, now: dt.datetime | None = None) -> Todo:
+        """Change a todo's priority, whatever its status.
+
+        Raises:
+            NotFoundError: for an unknown id.
+        """
+        moment = moment_or_now(now)
+        async with self._session() as session:
+            row = await _require_todo(session, todo_id)
+            row.priority = Priority(priority).value
+            row.updated_at = moment
+            await session.flush()
+            return to_todo(row)
+
     async def remove(self, todo_id: int) -> Todo:
         """Delete a todo and return it as it was.
 
