@@ -14,9 +14,12 @@ import typer
 from piper import __version__
 from piper.cli import config as config_commands
 from piper.cli import db as db_commands
+from piper.cli import history as history_commands
 from piper.cli import output
+from piper.cli import project as project_commands
 from piper.cli import standup as standup_commands
 from piper.cli import todo as todo_commands
+from piper.cli import workflow as workflow_commands
 
 app = typer.Typer(
     name="piper",
@@ -67,3 +70,6 @@ app.command("standup")(standup_commands.standup)
 app.add_typer(todo_commands.app, name="todo")
 app.add_typer(config_commands.app, name="config")
 app.add_typer(db_commands.app, name="db")
+app.add_typer(project_commands.app, name="project")
+app.add_typer(workflow_commands.app, name="workflow")
+app.add_typer(history_commands.app, name="history")

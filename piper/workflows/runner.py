@@ -118,6 +118,7 @@ class LocalRunner:
             async with asyncio.timeout(timeout):
                 outcome = await handler_task
         except TimeoutError:
+            logger.warning("Task %s (%s) of workflow %s timed out after %g s", task.id, task.type, workflow.id, timeout)
             task.error = f"timed out after {timeout:g} s"
             return TaskOutcome.failed(
                 f"{task.type} timed out after {timeout:g} s and was stopped, so it is not reported as done."
@@ -154,6 +155,6 @@ class LocalRunner:
                 later.status = rest
                 later.completed_at = moment
         workflow.error = message
-        if status is RunStatus.FAILED:
-            logger.warning("Task %s (%s) of workflow %s failed: %s", task.id, task.type, workflow.id, error)
+        # Expected failures (a todo already done) reach the user as the message, so they log at INFO only.
+        logger.info("Task %s (%s) of workflow %s ended %s: %s", task.id, task.type, workflow.id, status.value, error)
         await asyncio.shield(persist(workflow))
