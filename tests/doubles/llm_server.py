@@ -92,7 +92,7 @@ class LLMServer:
         self._stopping = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(self))
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="llm-double", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), name="llm-double", daemon=True)
 
     @property
     def url(self) -> str:
