@@ -12,6 +12,7 @@ import logging
 import typer
 
 from piper import __version__
+from piper.cli import classify as classify_commands
 from piper.cli import config as config_commands
 from piper.cli import db as db_commands
 from piper.cli import history as history_commands
@@ -67,6 +68,7 @@ def root(
 
 
 app.command("standup")(standup_commands.standup)
+app.command("classify")(classify_commands.classify)
 app.add_typer(todo_commands.app, name="todo")
 app.add_typer(config_commands.app, name="config")
 app.add_typer(db_commands.app, name="db")

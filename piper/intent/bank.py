@@ -1,10 +1,11 @@
-"""The example bank: labelled messages shipped with Piper, and their cached embeddings.
+"""The example bank: labelled messages shipped with Piper, and the model trained on them.
 
-Embedding the whole bank takes seconds, so the vectors are stored next to
-the bank (``examples.npz``) together with the sha256 of the bank file and of
-the model. When either differs, for example after editing the bank, the
-vectors are recomputed once and cached under Piper's data folder.
-Regenerate the shipped file with ``python -m piper.intent.bank``.
+Embedding the bank and training the softmax layer take several seconds, so
+the result ships next to the bank (``intent-model.npz``), keyed by the
+sha256 of the bank file, of the embedding model and the training settings.
+When the key differs, for example after editing the bank, the model is
+trained once and cached under Piper's data folder. Regenerate the shipped
+file with ``python -m piper.intent.bank``.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 BANK_PATH = Path(__file__).parent / "data" / "examples.txt"
-SHIPPED_VECTORS_PATH = Path(__file__).parent / "data" / "examples.npz"
+SHIPPED_MODEL_PATH = Path(__file__).parent / "data" / "intent-model.npz"
 
 _HEADER = re.compile(r"^\[([a-z_]+)\]$")
 
@@ -79,45 +80,69 @@ def load_examples(path: Path = BANK_PATH) -> list[Example]:
     return examples
 
 
+@dataclass(frozen=True)
+class TrainedBank:
+    """The bank's example vectors and the softmax layer trained on them."""
+
+    actions: list[Action]
+    """Column order of ``weights`` and ``bias``."""
+    vectors: np.ndarray
+    """One L2-normalised embedding per example, in bank order."""
+    weights: np.ndarray
+    bias: np.ndarray
+
+
 def bank_fingerprint(path: Path = BANK_PATH) -> str:
-    """Return the key the cached vectors must match: the bank's sha256 plus the model's."""
+    """Return the key a stored model must match: the sha256 of the bank, the embedding model and the features."""
+    from piper.intent import linear
     from piper.knowledge.embeddings import MODEL_SHA256
 
     bank_hash = hashlib.sha256(path.read_bytes()).hexdigest()
-    return f"{bank_hash}:{MODEL_SHA256}"
+    settings = f"{linear.LEXICAL_DIMENSIONS}:{linear.LEXICAL_WEIGHT}:{linear.EPOCHS}:{linear.LEARNING_RATE}:{linear.L2_PENALTY}"
+    return f"{bank_hash}:{MODEL_SHA256}:{settings}"
 
 
-def load_vectors(model: EmbeddingModel, examples: list[Example], path: Path = BANK_PATH) -> np.ndarray:
-    """Return the embeddings of ``examples`` from the shipped file, the user cache, or the model."""
+def load_trained_bank(model: EmbeddingModel, examples: list[Example], path: Path = BANK_PATH) -> TrainedBank:
+    """Return the trained bank from the shipped file, the user cache, or by training it now (seconds)."""
+    fingerprint = bank_fingerprint(path)
+    for candidate in (SHIPPED_MODEL_PATH, _cache_path()):
+        trained = _read(candidate, fingerprint, len(examples))
+        if trained is not None:
+            return trained
+
+    logger.info("Training the intent model on %d bank examples because no stored model matches the bank", len(examples))
+    trained = train_bank(model, examples)
+    _write(_cache_path(), fingerprint, trained)
+    return trained
+
+
+def train_bank(model: EmbeddingModel, examples: list[Example]) -> TrainedBank:
+    """Embed the examples and fit the softmax layer over them."""
     import numpy as np
 
-    fingerprint = bank_fingerprint(path)
-    for candidate in (SHIPPED_VECTORS_PATH, _cache_path()):
-        vectors = _read_vectors(candidate, fingerprint, len(examples))
-        if vectors is not None:
-            return vectors
+    from piper.intent.linear import combine, train_softmax
 
-    logger.info("Embedding %d bank examples because no cached vectors match the bank", len(examples))
-    vectors = model.embed([mask_entities(example.text) for example in examples])
-    _write_vectors(_cache_path(), fingerprint, vectors)
-    return np.asarray(vectors)
+    actions = list(dict.fromkeys(example.action for example in examples))
+    texts = [mask_entities(example.text) for example in examples]
+    vectors = model.embed(texts)
+    labels = np.array([actions.index(example.action) for example in examples])
+    weights, bias = train_softmax(combine(vectors, texts), labels, len(actions))
+    return TrainedBank(actions, vectors, weights, bias)
 
 
-def write_shipped_vectors(model: EmbeddingModel) -> Path:
-    """Embed the bank and store the vectors that ship with the package."""
-    examples = load_examples()
-    vectors = model.embed([mask_entities(example.text) for example in examples])
-    _write_vectors(SHIPPED_VECTORS_PATH, bank_fingerprint(), vectors)
-    return SHIPPED_VECTORS_PATH
+def write_shipped_model(model: EmbeddingModel) -> Path:
+    """Train on the bank and store the result that ships with the package."""
+    _write(SHIPPED_MODEL_PATH, bank_fingerprint(), train_bank(model, load_examples()))
+    return SHIPPED_MODEL_PATH
 
 
 def _cache_path() -> Path:
     from piper.paths import data_dir
 
-    return data_dir() / "cache" / "intent-examples.npz"
+    return data_dir() / "cache" / "intent-model.npz"
 
 
-def _read_vectors(path: Path, fingerprint: str, count: int) -> np.ndarray | None:
+def _read(path: Path, fingerprint: str, count: int) -> TrainedBank | None:
     import numpy as np
 
     if not path.is_file():
@@ -126,26 +151,34 @@ def _read_vectors(path: Path, fingerprint: str, count: int) -> np.ndarray | None
         with np.load(path, allow_pickle=False) as stored:
             if str(stored["fingerprint"]) != fingerprint or stored["vectors"].shape[0] != count:
                 return None
-            return stored["vectors"].astype(np.float32)
+            actions = [Action(name) for name in stored["actions"].tolist()]
+            return TrainedBank(actions, stored["vectors"], stored["weights"], stored["bias"])
     except (OSError, KeyError, ValueError) as error:
-        logger.warning("Ignoring unreadable example vectors at %s: %s", path, error)
+        logger.warning("Ignoring unreadable intent model at %s: %s", path, error)
         return None
 
 
-def _write_vectors(path: Path, fingerprint: str, vectors: np.ndarray) -> None:
+def _write(path: Path, fingerprint: str, trained: TrainedBank) -> None:
     import numpy as np
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(".tmp.npz")
-        np.savez(temporary, fingerprint=np.array(fingerprint), vectors=vectors.astype(np.float32))
+        np.savez(
+            temporary,
+            fingerprint=np.array(fingerprint),
+            actions=np.array([action.value for action in trained.actions]),
+            vectors=trained.vectors.astype(np.float32),
+            weights=trained.weights.astype(np.float32),
+            bias=trained.bias.astype(np.float32),
+        )
         temporary.replace(path)
     except OSError as error:
-        # A read-only data folder only costs the re-embedding on the next start.
-        logger.warning("Could not cache example vectors at %s: %s", path, error)
+        # A read-only data folder only costs the training on the next start.
+        logger.warning("Could not store the intent model at %s: %s", path, error)
 
 
 if __name__ == "__main__":
     from piper.knowledge.embeddings import EmbeddingModel
 
-    print(write_shipped_vectors(EmbeddingModel()))
+    print(write_shipped_model(EmbeddingModel()))

@@ -26,12 +26,33 @@ QUOTED = re.compile(r"\"([^\"]+)\"|(?<![\w])'([^']+)'(?![\w])")
 DOCUMENT_PATH = re.compile(r"(?<![\w/])((?:[\w.-]+/)*[\w.-]+\.(?:md|markdown|txt|pdf|docx?|rst|html?|csv))\b", re.IGNORECASE)
 _NOT_REPOSITORIES = {"and/or", "either/or", "n/a", "w/o", "i/o", "yes/no", "on/off", "24/7"}
 
-_TODO_LEAD = re.compile(
-    r"^(?:.*?\b(?:todo|to-do|task|reminder)s?\b\s*(?:list\s*)?(?::|-|to\b|for\b|about\b)?\s*"
-    r"|(?:please\s+)?(?:remind me to|remember to|don't let me forget to|make a note to|i need to|i have to|add)\s+)",
+_CREATE_TODO_LEAD = re.compile(
+    r"^(?:please\s+)?(?:"
+    r"remind me\b.*?\bto|remember to|don't (?:let me )?forget(?: to)?|make a note to|note to self:?"
+    r"|(?:add|create|make|new|put)\s+(?:a\s+|an\s+)?(?:new\s+)?(?:(?:high|low|medium|urgent)[- ]priority\s+)?"
+    r"(?:todo|to-do|task|reminder)?\s*(?::|to\b|for\b|about\b)?"
+    r"|(?:todo|to-do|task|new todo|new task)\s*:"
+    r"|i (?:need|have|must|should) to|i must"
+    r")\s*",
     re.IGNORECASE,
 )
-_TODO_TAIL = re.compile(r"\s+(?:to|on|from)\s+(?:my|the)\s+(?:todo|to-do|task)?\s*list\s*$|\s+as\s+(?:done|complete|completed|finished)\s*$", re.IGNORECASE)
+_CHANGE_TODO_LEAD = re.compile(
+    r"^(?:please\s+)?(?:i(?:'ve| have)?\s+(?:just\s+|already\s+)?)?(?:"
+    r"mark|check off|tick off|cross off|complete|completed|finished|finish|done with|done:|"
+    r"delete|remove|drop|get rid of|trash|scrap|scratch|clear|erase|cancel|take"
+    r")\s+(?:the\s+|my\s+)?",
+    re.IGNORECASE,
+)
+_TODO_TAIL = re.compile(
+    r"(?:\s*,.*$)"
+    r"|\s+(?:to|on|from|off)\s+(?:my|the)\s+(?:todo|to-do|task)?\s*(?:list|todos|tasks)\s*$"
+    r"|\s+(?:as\s+)?(?:done|complete|completed|finished)\s*$"
+    r"|\s+(?:is|are)\s+(?:done|complete|finished|no longer needed)\s*$"
+    r"|\s+(?:todo|to-do|task|reminder)\s*$"
+    r"|\s+(?:by|on|before|until)\s+(?:today|tonight|tomorrow|next\s+\w+|this\s+\w+|\w+day|\d{4}-\d{2}-\d{2})\s*$"
+    r"|\s+(?:today|tonight|tomorrow|next\s+week)\s*$",
+    re.IGNORECASE,
+)
 _TITLE_LEAD = re.compile(r"\b(?:about|titled|called|named|for|that|:)\s+(.+)$", re.IGNORECASE)
 _QUERY_LEAD = re.compile(r"\b(?:for|about|on|mentioning|mentions|regarding)\s+(.+)$", re.IGNORECASE)
 _DOCUMENT_LEAD = re.compile(
@@ -152,13 +173,20 @@ def _free_text_entities(text: str, action: Action, quoted: str | None) -> dict[s
 
 
 def _todo_text(text: str, action: Action) -> str | None:
+    """Return the todo's text for a new todo, else the todo it refers to (an id or words from its text)."""
     id_match = re.search(r"\b(?:todo|task)\s*#?(\d+)\b", text, re.IGNORECASE)
     if id_match and action is not Action.CREATE_TODO:
         return id_match.group(1)
 
-    body = _TODO_LEAD.sub("", text, count=1) if action is Action.CREATE_TODO else text
-    body = _TODO_TAIL.sub("", body)
-    body = body.strip(" .!?:-")
+    lead = _CREATE_TODO_LEAD if action is Action.CREATE_TODO else _CHANGE_TODO_LEAD
+    body = lead.sub("", text, count=1).strip(" .!?:-")
+    # Trailing parts come off one at a time: "the deck todo, not needed anymore" -> "the deck todo" -> "the deck".
+    for _ in range(3):
+        shorter = _TODO_TAIL.sub("", body).strip(" .!?:-")
+        if shorter == body:
+            break
+        body = shorter
+    body = re.sub(r"^(?:the|my|a|an)\s+", "", body, flags=re.IGNORECASE)
     return body or None
 
 

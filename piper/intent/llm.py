@@ -9,6 +9,7 @@ from piper.domain.intent import ACTION_CATEGORIES, Action, ClassifierName, Inten
 
 logger = logging.getLogger(__name__)
 
+PATTERN_ENTITY_KEYS = frozenset({"repository", "issue_number", "project", "channel", "date"})
 ENTITY_KEYS = frozenset({"repository", "issue_number", "project", "title", "todo", "document", "channel", "date", "query"})
 
 
@@ -29,7 +30,8 @@ def validate_llm_intent(candidate: Any, local_result: Intent) -> Intent | None:
     The action must be a known action and the category, if given, must be
     that action's category. The confidence must be a number in [0, 1].
     Entities with unknown keys are dropped. Entities the local stage found
-    and the model left out are kept.
+    and the model left out are kept, except free-text ones cut for a
+    different action.
     """
     if not isinstance(candidate, Intent):
         return None
@@ -48,7 +50,10 @@ def validate_llm_intent(candidate: Any, local_result: Intent) -> Intent | None:
         logger.info("LLM classifier returned invalid confidence %r; keeping the local result", confidence)
         return None
 
-    entities = dict(local_result.entities)
+    # Free-text entities (title, todo, document, query) were cut for the local action, so they carry over only
+    # when the LLM agrees on the action; pattern entities such as the repository hold for any action.
+    carried = ENTITY_KEYS if action is local_result.action else PATTERN_ENTITY_KEYS
+    entities = {key: value for key, value in local_result.entities.items() if key in carried}
     if isinstance(candidate.entities, dict):
         entities.update({key: value for key, value in candidate.entities.items() if key in ENTITY_KEYS and value not in (None, "")})
 

@@ -24,7 +24,8 @@ def _rule(action: Action, pattern: str, confidence: float = 0.99) -> Rule:
     return Rule(action, re.compile(pattern, re.IGNORECASE), confidence)
 
 
-_END = r"\s*[!.?:)(;,-]*\s*(?:piper)?\s*[!.?:)(]*\s*$"
+# Trailing punctuation, an emoticon such as :) or :D, and "piper" may follow a short phrase.
+_END = r"\s*[!.?,;-]*\s*(?:piper)?\s*[!.?,;-]*\s*(?:[:;]-?[)(DPp]\s*)?[!.?]*\s*$"
 _ISSUE_REF = r"(?:#\d+|(?:issue|ticket|bug)\s+#?\d+)"
 
 RULES: tuple[Rule, ...] = (

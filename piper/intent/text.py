@@ -11,6 +11,8 @@ _GREETING_PREFIX = re.compile(
 )
 _POLITE_PREFIX = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|um+|uh+|please|pls|piper)\s*[,!.]?\s+)+", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
+_REQUEST_WORD = re.compile(r"[^\W_]{2,}")
+_ONLY_NAME = re.compile(r"^\s*piper\W*$", re.IGNORECASE)
 
 
 def normalize(text: str) -> str:
@@ -26,4 +28,8 @@ def strip_greeting(text: str) -> str:
     """
     stripped = _GREETING_PREFIX.sub("", text, count=1)
     stripped = _POLITE_PREFIX.sub("", stripped, count=1)
-    return stripped if stripped.strip(" !?.,") else text
+
+    # What is left must be a request, not "piper!" or an emoticon after the greeting.
+    if _REQUEST_WORD.search(stripped) and not _ONLY_NAME.match(stripped):
+        return stripped
+    return text
