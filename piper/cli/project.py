@@ -137,9 +137,10 @@ def list_projects(
         typer.echo("No projects." if show_all else "No active projects.", err=True)
         return
     for project in projects:
-        marks = ("*" if project["is_default"] else " ") + (" (archived)" if project["archived"] else "")
+        default_mark = "*" if project["is_default"] else " "
+        archived_note = " (archived)" if project["archived"] else ""
         repositories = ", ".join(project["repositories"]) or "-"
-        sys.stdout.write(f"{marks[0]} {project['name']}{marks[1:]}\t{repositories}\n")
+        sys.stdout.write(f"{default_mark} {project['name']}{archived_note}\t{repositories}\n")
 
 
 async def _list(show_all: bool) -> list[dict[str, Any]]:

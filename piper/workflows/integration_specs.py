@@ -1,7 +1,8 @@
 """Workflow types that reach other people: GitHub issues, Slack messages, Notion pages.
 
 Their handlers come with the integrations; until one is registered, the
-engine fails the task and says so, and nothing is reported as done.
+engine fails the task with a message naming the missing handler, and
+nothing is reported as done.
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ GITHUB_REPOSITORY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-
 def normalize_repository(value: str, *, base: Path | None = None) -> str:
     """Return a repository to link: ``owner/name`` as given, or an absolute path to an existing folder.
 
-    A value that names an existing folder (relative to ``base``, default the
-    current folder), or starts with ``/``, ``.`` or ``~``, is a path; any
+    A value is a path when it names an existing folder (relative to ``base``,
+    default the current folder) or starts with ``/``, ``.`` or ``~``. Any
     other value must be ``owner/name``.
 
     Raises:

@@ -1,7 +1,7 @@
 """The local asyncio runner: runs a workflow's tasks in order, in this process.
 
 Each task runs as its own asyncio task under a timeout. A failure stops the
-workflow and marks the remaining tasks skipped; a cancellation marks the
+workflow and marks the remaining tasks skipped. A cancellation marks the
 running task and the remaining ones cancelled. The runner calls ``persist``
 after every status change.
 """

@@ -63,7 +63,7 @@ class Clarify(Exception):
 
 @dataclass
 class ValidationScope:
-    """What a validator may read: the entities, the caller's context and the database."""
+    """Inputs of a validator: the entities, the caller's context and the database."""
 
     action: str
     entities: dict[str, Any]
@@ -103,7 +103,7 @@ class WorkflowSpec:
     action: str
     validate: Validator
     description: str = ""
-    """What the workflow does, for people: "add a todo"."""
+    """Short description for people, such as "add a todo"."""
 
 
 class UnsupportedActionError(PiperError):

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class TaskOutcome:
-    """What a handler reports. The engine marks a task completed only when ``success`` is True."""
+    """Result of a handler. The engine marks a task completed only when ``success`` is True."""
 
     success: bool
     message: str
@@ -33,7 +33,7 @@ class TaskOutcome:
 
 @dataclass(frozen=True, slots=True)
 class HandlerContext:
-    """What a handler may use besides its task's input."""
+    """Services a handler may use besides its task's input."""
 
     workflow: Workflow
     database: Database | None
