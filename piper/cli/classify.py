@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 def classify(
-    text: Optional[str] = typer.Argument(None, help="The message to classify, in quotes; - reads it from standard input."),
+    text: Optional[str] = typer.Argument(None, help="The message to classify, in quotes, or - to read it from standard input."),
     json_flag: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     jsonl: bool = typer.Option(
         False, "--jsonl", help="Read one message per line from standard input and print one JSON object per line."

@@ -30,7 +30,7 @@ class IntentCategory(str, enum.Enum):
 
 
 class Action(str, enum.Enum):
-    """What the user asks Piper to do; each action belongs to exactly one category."""
+    """The operation a message requests; each action belongs to exactly one category."""
 
     GREETING = "greeting"
     FAREWELL = "farewell"
@@ -129,7 +129,7 @@ ACTION_CATEGORIES: dict[Action, IntentCategory] = {
 
 
 class ClassifierName(str, enum.Enum):
-    """Which stage of the classifier decided an intent."""
+    """The classifier stage that decided an intent."""
 
     RULES = "rules"
     EMBEDDING = "embedding"

