@@ -203,6 +203,12 @@ class BaseProvider:
             self.breaker.record_success()
             return
 
+    async def aclose(self) -> None:
+        """Close the SDK client's connections. The provider builds a new client if used again."""
+        if self._sdk_client is not None:
+            client, self._sdk_client = self._sdk_client, None
+            await client.close()
+
     # --- Retries --------------------------------------------------------------------------
 
     async def _run_with_retries(self, attempt: Callable[[], Awaitable[T]]) -> T:
