@@ -23,9 +23,11 @@ LEXICAL_DIMENSIONS = 2048
 LEXICAL_WEIGHT = 1.0
 """Scale of the (L2-normalised) word features next to the (L2-normalised) embedding."""
 
+# Chosen by 5-fold cross-validation on the example bank (about 0.90 held-out accuracy per fold),
+# not on the evaluation set: a tenfold weaker or stronger L2 penalty, or half the epochs, scored 0.5 to 3 points lower.
 EPOCHS = 400
 LEARNING_RATE = 0.05
-L2_PENALTY = 1e-4
+L2_PENALTY = 1e-5
 
 _WORD = re.compile(r"[a-z0-9']+")
 
