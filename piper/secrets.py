@@ -38,7 +38,7 @@ def lookup_secret(name: str) -> str | None:
 
 
 def describe_secret_sources(name: str) -> str:
-    """Return a sentence that tells the user where Piper looks for the secret ``name``."""
+    """Return a hint that names where Piper looks for the secret ``name``."""
     return f"Set the environment variable {name}, or store it in the OS keyring under the service '{KEYRING_SERVICE}' with the entry name '{name}'."
 
 

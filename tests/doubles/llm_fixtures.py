@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import keyring
@@ -15,9 +16,15 @@ LLM_VARIABLES = ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_UR
 
 @pytest.fixture(autouse=True)
 def llm_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
-    """Unset the LLM variables, install an empty in-memory keyring and forget every circuit breaker."""
+    """Unset the LLM variables, install an empty in-memory keyring, reset Piper's logger and forget every circuit breaker."""
     for variable in LLM_VARIABLES:
         monkeypatch.delenv(variable, raising=False)
+
+    # In-process CLI tests leave the 'piper' logger with its own handler and propagate=False, which hides records from caplog.
+    piper_logger = logging.getLogger("piper")
+    monkeypatch.setattr(piper_logger, "propagate", True)
+    monkeypatch.setattr(piper_logger, "handlers", [])
+    monkeypatch.setattr(piper_logger, "level", logging.NOTSET)
 
     previous = keyring.get_keyring()
     memory = MemoryKeyring()

@@ -77,7 +77,7 @@ def slow(seconds: float, text: str = "Too late.") -> Reply:
 
 
 def drop() -> Reply:
-    """Close the connection without an answer."""
+    """Close the connection without a response."""
     return Reply(kind="drop")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from piper.integrations.llm.errors import (
-    InvalidJSONAnswerError,
+    InvalidJSONOutputError,
     ProviderConnectionError,
     ProviderError,
     ProviderRateLimitedError,
@@ -21,12 +21,12 @@ from piper.integrations.llm.errors import (
 from piper.integrations.llm.model import Completion, Message, Provider, Usage
 
 if TYPE_CHECKING:
-    from piper.integrations.llm.json_answers import complete_json
+    from piper.integrations.llm.json_output import complete_json
     from piper.integrations.llm.registry import get_provider
 
 __all__ = [
     "Completion",
-    "InvalidJSONAnswerError",
+    "InvalidJSONOutputError",
     "Message",
     "Provider",
     "ProviderConnectionError",
@@ -48,7 +48,7 @@ def __getattr__(name: str) -> Any:
 
         return get_provider
     if name == "complete_json":
-        from piper.integrations.llm.json_answers import complete_json
+        from piper.integrations.llm.json_output import complete_json
 
         return complete_json
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

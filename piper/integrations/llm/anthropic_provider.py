@@ -52,10 +52,11 @@ class AnthropicProvider(BaseProvider):
                     yield event.delta.text
 
     def _request(self, messages: Sequence[Message], system: str | None, max_tokens: int, temperature: float) -> dict[str, Any]:
+        # NOTE: temperature is not sent. anthropic 2.17's messages.create() has no such parameter,
+        # so the model samples with its default temperature.
         request: dict[str, Any] = {
             "model": self.model,
             "max_tokens": max_tokens,
-            "temperature": temperature,
             "messages": [{"role": message["role"], "content": message["content"]} for message in messages],
         }
         if system:

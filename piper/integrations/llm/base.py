@@ -1,8 +1,8 @@
 """The part every provider shares: timeouts, retries, the circuit breaker and error translation.
 
 A subclass builds its SDK client and sends one attempt; this class decides
-whether to try again, how long to wait and which :class:`PiperError` the
-caller sees. The SDKs' own retries are off (``max_retries=0``), so the
+whether to try again, how long to wait and which :class:`PiperError` to
+raise. The SDKs' own retries are off (``max_retries=0``), so the
 retries here are the only ones.
 """
 
@@ -130,7 +130,7 @@ class BaseProvider:
         temperature: float = 0.0,
         json_mode: bool = False,
     ) -> Completion:
-        """Send ``messages`` and return the whole answer.
+        """Send ``messages`` and return the whole response.
 
         Raises:
             CredentialsError: The key is rejected (HTTP 401).
@@ -149,7 +149,7 @@ class BaseProvider:
         started = time.perf_counter()
         completion = await self._run_with_retries(attempt)
         logger.debug(
-            "%s answered in %.0f ms (model %s, %d input and %d output tokens)",
+            "%s responded in %.0f ms (model %s, %d input and %d output tokens)",
             self.display_name,
             (time.perf_counter() - started) * 1000,
             completion.model,
@@ -171,7 +171,7 @@ class BaseProvider:
         A failure before the first delta is retried like :meth:`complete`.
         A failure after it raises, because the deltas already yielded cannot
         be taken back. The timeout applies to connecting and to each wait
-        for the next event, not to the whole answer.
+        for the next event, not to the whole response.
 
         Raises:
             The errors of :meth:`complete`.
@@ -294,7 +294,7 @@ class BaseProvider:
         if isinstance(error, (TimeoutError, errors.timeout)):
             return _Failure(
                 ProviderTimeoutError(
-                    f"{self.display_name} did not answer within {self.timeout:g} s (model {self.model} at {self._shown_url()}).",
+                    f"the request to {self.display_name} timed out after {self.timeout:g} s (model {self.model} at {self._shown_url()}).",
                     hint="Check that the server is running, or raise llm.timeout_seconds in PIPER.user.md.",
                     details=details,
                 ),

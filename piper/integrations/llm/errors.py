@@ -18,7 +18,7 @@ class ProviderUnavailableError(ProviderError):
 
 
 class ProviderTimeoutError(ProviderError):
-    """The provider did not answer within the configured timeout."""
+    """The provider did not respond within the configured timeout."""
 
 
 class ProviderConnectionError(ProviderError):
@@ -26,18 +26,18 @@ class ProviderConnectionError(ProviderError):
 
 
 class ProviderRateLimitedError(ProviderError):
-    """The provider kept answering 429, or asked for a wait longer than Piper accepts."""
+    """The provider kept returning HTTP 429, or requested a wait longer than Piper accepts."""
 
 
 class ProviderResponseError(ProviderError):
-    """The provider answered with a body that is not the API's JSON or SSE shape."""
+    """The provider returned a body that is not the API's JSON or SSE shape."""
 
 
-class InvalidJSONAnswerError(ProviderError):
-    """The model's answer to a JSON request is not a JSON object.
+class InvalidJSONOutputError(ProviderError):
+    """The model's output for a JSON request is not a JSON object.
 
     Attributes:
-        text: The model's raw answer, for a caller that logs or falls back.
+        text: The model's raw output, for a caller that logs it or falls back.
     """
 
     def __init__(self, message: str, *, text: str, hint: str | None = None) -> None:

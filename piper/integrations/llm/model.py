@@ -26,7 +26,7 @@ class Usage:
 
 @dataclass(frozen=True)
 class Completion:
-    """A finished answer: its text, the model that wrote it and the tokens it cost."""
+    """A finished response: its text, the model that wrote it and the tokens it cost."""
 
     text: str
     model: str
@@ -49,7 +49,7 @@ class Provider(Protocol):
         temperature: float = 0.0,
         json_mode: bool = False,
     ) -> Completion:
-        """Send ``messages`` and return the whole answer."""
+        """Send ``messages`` and return the whole response."""
         ...
 
     def stream(
@@ -60,5 +60,5 @@ class Provider(Protocol):
         max_tokens: int = 1024,
         temperature: float = 0.0,
     ) -> AsyncIterator[str]:
-        """Send ``messages`` and yield the answer's text deltas as they arrive."""
+        """Send ``messages`` and yield the response's text deltas as they arrive."""
         ...

@@ -2,8 +2,8 @@
 
 The retry policy waits with exponential backoff and jitter, honours the
 server's ``Retry-After`` and caps every wait. The circuit breaker counts
-consecutive failed attempts per provider; once it opens, calls fail at once
-until a cool-down has passed, then one trial attempt decides whether it
+consecutive failed attempts per provider. Once it opens, calls fail at once
+until a cool-down has passed. Then one trial attempt decides whether it
 closes again.
 """
 
@@ -132,7 +132,7 @@ class CircuitBreaker:
         self._trial_running = False
 
     def release_trial(self) -> None:
-        """Free the trial slot after an attempt that says nothing about the provider's health (a cancelled call, a 400)."""
+        """Free the trial slot after an attempt that shows nothing about the provider's health (a cancelled call, a 400)."""
         self._trial_running = False
 
     def record_failure(self) -> None:

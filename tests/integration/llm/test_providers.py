@@ -13,7 +13,7 @@ from piper.errors import CredentialsError
 from piper.integrations.llm import complete_json
 from piper.integrations.llm.base import BaseProvider
 from piper.integrations.llm.errors import (
-    InvalidJSONAnswerError,
+    InvalidJSONOutputError,
     ProviderConnectionError,
     ProviderError,
     ProviderRateLimitedError,
@@ -74,7 +74,7 @@ def url_for(kind: str, server: LLMServer) -> str:
     return server.anthropic_base_url if kind == "anthropic" else server.openai_base_url
 
 
-# --- Answers --------------------------------------------------------------------------
+# --- Responses --------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("kind", PROVIDERS)
@@ -205,7 +205,7 @@ async def test_slow_server_times_out(kind: str, server: LLMServer, make_provider
         await provider.complete(HELLO)
     elapsed = time.perf_counter() - started
 
-    assert "did not answer within 0.15 s" in caught.value.message
+    assert "timed out after 0.15 s" in caught.value.message
     assert 0.14 <= elapsed < 1.0
 
 
@@ -435,7 +435,7 @@ async def test_breaker_trial_failure_reopens(server: LLMServer, make_provider) -
     assert provider.breaker.state == "open"
 
 
-# --- JSON answers ---------------------------------------------------------------------------
+# --- JSON output ---------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("kind", PROVIDERS)
@@ -453,7 +453,7 @@ async def test_complete_json_rejects_prose(kind: str, server: LLMServer, make_pr
     server.queue(ok("I think this is a todo."))
     provider = make_provider(kind, url_for(kind, server))
 
-    with pytest.raises(InvalidJSONAnswerError) as caught:
+    with pytest.raises(InvalidJSONOutputError) as caught:
         await complete_json(provider, HELLO)
 
     assert caught.value.text == "I think this is a todo."

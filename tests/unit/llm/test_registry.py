@@ -110,7 +110,9 @@ def test_same_server_shares_breaker(monkeypatch: pytest.MonkeyPatch) -> None:
     drafting = get_provider("drafting", settings)
     classification = get_provider("classification", settings)
 
-    assert conversation is not None and drafting is not None and classification is not None
+    assert conversation is not None
+    assert drafting is not None
+    assert classification is not None
     assert conversation.breaker is drafting.breaker
     assert classification.breaker is not conversation.breaker
 
