@@ -260,12 +260,18 @@ def _check_retry_count(value: int) -> int:
     raise _invalid(f"the number of retries must be between 0 and 10, got {value}.", "Use 0 to turn retries off, or a small number such as 2.")
 
 
+def _check_server_url(value: str) -> str:
+    if re.match(r"^https?://[^/\s]+", value):
+        return value
+    raise _invalid(f"{value!r} is not an http:// or https:// URL.", "Write the server's API URL, such as http://localhost:11434/v1 for Ollama.")
+
+
 class LLMTaskSettings(_Section):
     """The provider and model that one task uses."""
 
     provider: LLMProviderChoice = "none"
     model: str | None = None
-    base_url: str | None = None
+    base_url: Annotated[str, AfterValidator(_check_server_url)] | None = None
     """Server URL; None uses ``ANTHROPIC_BASE_URL`` or ``OPENAI_BASE_URL``, else the provider's own."""
 
     @model_validator(mode="after")

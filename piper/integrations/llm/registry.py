@@ -20,10 +20,12 @@ Task = Literal["classification", "conversation", "drafting"]
 TASKS: tuple[Task, ...] = ("classification", "conversation", "drafting")
 
 BREAKER_FAILURE_THRESHOLD = 3
-"""Consecutive failed attempts that open a breaker: with the default two retries, one call's worth."""
+"""Consecutive failed attempts that open a breaker. With the default two retries, one failed call opens it."""
 
 BREAKER_COOL_DOWN_SECONDS = 30.0
 
+# NOTE: breakers live in memory, so they help long-running processes (the TUI, the MCP server,
+# `classify --jsonl`). Each one-shot `piper ask` starts with a closed breaker and may wait out a dead server again.
 _breakers: dict[tuple[str, str], CircuitBreaker] = {}
 
 

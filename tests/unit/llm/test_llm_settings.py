@@ -31,6 +31,7 @@ def test_llm_block_parses() -> None:
         ("llm:\n  timeout_seconds: 0\n", 3, "the timeout must be more than 0 seconds"),
         ("llm:\n  max_retries: 11\n", 3, "between 0 and 10"),
         ("llm:\n  drafting:\n    modle: x\n", 4, "unknown key"),
+        ("llm:\n  drafting:\n    provider: openai\n    model: m\n    base_url: localhost:11434\n", 6, "is not an http:// or https:// URL"),
     ],
 )
 def test_llm_block_errors(block: str, line: int, expected: str) -> None:

@@ -81,6 +81,15 @@ def test_compatible_uses_placeholder_key() -> None:
     assert provider.base_url == "http://127.0.0.1:9/v1"
 
 
+def test_compatible_url_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:8/v1")
+
+    provider = get_provider("classification", settings_for("classification", "openai_compatible"))
+
+    assert provider is not None
+    assert provider.base_url == "http://127.0.0.1:8/v1"
+
+
 def test_compatible_without_url_rejected() -> None:
     with pytest.raises(ConfigError) as caught:
         get_provider("classification", settings_for("classification", "openai_compatible"))
