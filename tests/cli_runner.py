@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,13 @@ def run_piper(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatc
     """Return a function that runs ``piper ARGS...`` and returns its exit code and output."""
     monkeypatch.setattr(output.session, "json_mode", False)
     monkeypatch.setattr(output.session, "debug", False)
+
+    # The root callback configures the "piper" logger for a process; undo it after the test
+    # so that pytest's log capture (caplog) keeps seeing records in later tests.
+    piper_logger = logging.getLogger("piper")
+    monkeypatch.setattr(piper_logger, "handlers", list(piper_logger.handlers))
+    monkeypatch.setattr(piper_logger, "propagate", piper_logger.propagate)
+    monkeypatch.setattr(piper_logger, "level", piper_logger.level)
 
     def invoke(*arguments: str) -> Result:
         capsys.readouterr()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
+from piper.integrations.git._log import FIRST_BATCH, OLDER_COMMITS_BEFORE_STOP
 from piper.integrations.git import (
     ActivityQuery,
     AuthorMatcher,
@@ -39,7 +40,7 @@ def long_history(repo: GitRepo, *, old_commits: int, recent_commits: int) -> Non
     repo.fast_import(commits)
 
 
-async def test_scale_git_prunes_old_history(workspace):
+async def test_scale_reading_stops_past_window(workspace):
     repo = GitRepo.init(workspace / "big")
     long_history(repo, old_commits=5000, recent_commits=3)
     runner = GitRunner(2)
@@ -47,8 +48,9 @@ async def test_scale_git_prunes_old_history(workspace):
     printed = [commit async for commit in stream_commits(runner, repo.path, SINCE)]
     result = await collect(make_request(repos=[repo.path], authors=["ada@example.com"]))
 
-    # 5,003 commits in the repository; git stops at the first ones older than the margin.
-    assert [commit.subject for commit in printed] == ["recent change 2", "recent change 1", "recent change 0"]
+    # 5,003 commits in the repository; reading stops a fixed number of commits past the margin.
+    assert [commit.subject for commit in printed[:3]] == ["recent change 2", "recent change 1", "recent change 0"]
+    assert len(printed) == 3 + OLDER_COMMITS_BEFORE_STOP
     assert [item.title for item in result.yesterday] == ["recent change 0", "recent change 1", "recent change 2"]
 
 
@@ -129,3 +131,14 @@ async def test_scale_recent_branches_one_tracking_query(workspace):
 
     assert sorted(branch.name for branch in activity.branches) == ["recent-0", "recent-1", "recent-2"]
     assert runner.processes_started == 4
+
+
+async def test_scale_window_longer_than_batch(workspace):
+    # More commits in the window than the first `git log --max-count` batch: the next batch continues.
+    repo = GitRepo.init(workspace / "busy")
+    long_history(repo, old_commits=50, recent_commits=FIRST_BATCH + 40)
+
+    result = await collect(make_request(repos=[repo.path], authors=["ada@example.com"]))
+
+    assert len(result.yesterday) == FIRST_BATCH + 40
+    assert len({item.id for item in result.yesterday}) == FIRST_BATCH + 40

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from tests.gitrepo import GitRepo
+from tests.gitrepo import GRACE, GitRepo
 from tests.integration.git.conftest import BEFORE_WINDOW, BERLIN, IN_WINDOW, SINCE, UNTIL, collect, make_request
 
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
@@ -128,3 +128,17 @@ async def test_window_committer_days_before_author(workspace):
     result = await collect(make_request(repos=[repo.path]))
 
     assert titles(result) == ["clock three days behind", "normal commit after it"]
+
+
+async def test_window_old_dated_commit_on_new_work(workspace):
+    # An old patch applied with `git am --committer-date-is-author-date` on top of new work
+    # must not hide the new work: git's own --since would stop the walk at the old patch.
+    repo = GitRepo.init(workspace / "app")
+    repo.commit("setup", SINCE - dt.timedelta(days=60), files={"a.txt": "0\n"})
+    repo.commit("new work", IN_WINDOW, files={"a.txt": "1\n"})
+    three_weeks_ago = SINCE - dt.timedelta(days=21)
+    repo.commit("old patch applied today", three_weeks_ago, author=GRACE, committed_at=three_weeks_ago, files={"b.txt": "1\n"})
+
+    result = await collect(make_request(repos=[repo.path], authors=["ada@example.com"]))
+
+    assert [item.title for item in result.yesterday] == ["new work"]

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from piper.integrations.git._log import COMMITTER_DATE_MARGIN, log_arguments, parse_commit, parse_raw_date
+from piper.integrations.git._log import log_arguments, parse_commit, parse_raw_date
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 
@@ -17,7 +17,7 @@ def record(*fields: bytes) -> bytes:
 
 def test_parse_commit_fields():
     commit = parse_commit(
-        record(SHA.encode(), b"Ada Lovelace", b"ada@example.com", b"Ada King", b"ada@old.example.com", b"1772787600 +0100", b"Add export")
+        record(SHA.encode(), b"1772787600", b"Ada Lovelace", b"ada@example.com", b"Ada King", b"ada@old.example.com", b"1772787600 +0100", b"Add export")
     )
 
     assert commit is not None
@@ -31,14 +31,14 @@ def test_parse_commit_fields():
 
 
 def test_parse_commit_separator_in_subject():
-    commit = parse_commit(record(SHA.encode(), b"A", b"a@x", b"A", b"a@x", b"1772787600 +0000", b"odd \x1f subject"))
+    commit = parse_commit(record(SHA.encode(), b"1772787600", b"A", b"a@x", b"A", b"a@x", b"1772787600 +0000", b"odd \x1f subject"))
 
     assert commit is not None
     assert commit.subject == "odd \x1f subject"
 
 
 def test_parse_commit_invalid_utf8():
-    commit = parse_commit(record(SHA.encode(), b"Bj\xf6rn", b"b@x", b"Bj\xf6rn", b"b@x", b"1772787600 +0000", b"Fix \xff"))
+    commit = parse_commit(record(SHA.encode(), b"1772787600", b"Bj\xf6rn", b"b@x", b"Bj\xf6rn", b"b@x", b"1772787600 +0000", b"Fix \xff"))
 
     assert commit is not None
     assert commit.author_name == "Bj\ufffdrn"
@@ -46,7 +46,7 @@ def test_parse_commit_invalid_utf8():
 
 
 def test_parse_commit_empty_subject():
-    commit = parse_commit(record(SHA.encode(), b"A", b"a@x", b"A", b"a@x", b"1772787600 +0000", b""))
+    commit = parse_commit(record(SHA.encode(), b"1772787600", b"A", b"a@x", b"A", b"a@x", b"1772787600 +0000", b""))
 
     assert commit is not None
     assert commit.subject == ""
@@ -54,7 +54,7 @@ def test_parse_commit_empty_subject():
 
 def test_parse_commit_sha256_id():
     sha256 = "ab" * 32
-    commit = parse_commit(record(sha256.encode(), b"A", b"a@x", b"A", b"a@x", b"1772787600 +0000", b"s"))
+    commit = parse_commit(record(sha256.encode(), b"1772787600", b"A", b"a@x", b"A", b"a@x", b"1772787600 +0000", b"s"))
 
     assert commit is not None
     assert commit.sha == sha256
@@ -65,9 +65,9 @@ def test_parse_commit_sha256_id():
     [
         b"",
         b"\n",
-        record(SHA.encode(), b"too", b"few"),
-        record(b"not-a-commit-id", b"A", b"a@x", b"A", b"a@x", b"1772787600 +0000", b"s"),
-        record(SHA.encode(), b"A", b"a@x", b"A", b"a@x", b"yesterday", b"s"),
+        record(SHA.encode(), b"1772787600", b"too", b"few"),
+        record(b"not-a-commit-id", b"1772787600", b"A", b"a@x", b"A", b"a@x", b"1772787600 +0000", b"s"),
+        record(SHA.encode(), b"1772787600", b"A", b"a@x", b"A", b"a@x", b"yesterday", b"s"),
     ],
 )
 def test_parse_commit_malformed(raw):
@@ -106,13 +106,12 @@ def test_raw_date_invalid(text):
     assert parse_raw_date(text) is None
 
 
-def test_log_arguments_prune_with_margin():
+def test_log_arguments_leave_window_to_python():
     since = dt.datetime(2026, 3, 6, 0, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
 
     arguments = log_arguments(since, ["abc123"])
 
-    expected_since = int((since - COMMITTER_DATE_MARGIN).timestamp())
-    assert f"--since=@{expected_since} +0000" in arguments
+    assert not any(argument.startswith("--since") for argument in arguments)
     assert not any(argument.startswith("--until") for argument in arguments)
     for flag in ("--branches", "--remotes", "HEAD", "--no-merges", "-z", "--ignore-missing", "abc123"):
         assert flag in arguments
