@@ -37,6 +37,19 @@ def _click_exceptions():  # noqa: ANN202 - a module
     return exceptions
 
 
+def _exit_after_closed_stdout() -> None:
+    """Exit quietly when the reader of stdout went away (``piper standup | head -1``).
+
+    Python's signal documentation recommends pointing stdout at devnull so
+    the interpreter's final flush does not fail again.
+    """
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(1)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run ``piper`` with ``argv`` (default: the process arguments) and exit."""
     import typer
@@ -80,6 +93,14 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         sys.stderr.write("Interrupted.\n")
         sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        _exit_after_closed_stdout()
+    except OSError as exc:
+        if exc.errno is None or getattr(exc, "filename", None) is not None:
+            raise
+        # Writing to stdout failed (a full disk, a closed terminal).
+        sys.stderr.write(f"Error: could not write the output: {exc.strerror or exc}.\n")
+        sys.exit(1)
 
     # With standalone_mode off, click returns the code given to typer.Exit, and
     # Typer 0.29 turns Ctrl-C inside a command into Exit(130).

@@ -37,20 +37,42 @@ def _choose_format(format_name: str | None, json_flag: bool, output_file: Path |
 
 
 def _write_file(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file, so Ctrl-C never leaves half a report."""
+    """Write ``text`` to ``path`` so that Ctrl-C never leaves half a report.
+
+    A regular file is replaced through a temporary file and keeps its mode;
+    a new file gets the mode the umask allows. A symbolic link is followed
+    and its target replaced, and a FIFO or device is written to directly.
+    """
     import os
+    import stat
     import tempfile
 
     target = path.expanduser()
     if target.is_dir():
         raise UsageError(f"--output: {path} is a folder; give a file name.")
+    target = target.resolve()
     if not target.parent.exists():
         raise UsageError(f"--output: the folder {target.parent} does not exist.")
+
     try:
+        existing = target.stat() if target.exists() else None
+        if existing is not None and not stat.S_ISREG(existing.st_mode):
+            with open(target, "w", encoding="utf-8") as stream:
+                stream.write(text)
+            return
+
+        if existing is not None:
+            mode = stat.S_IMODE(existing.st_mode)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 stream.write(text)
+            os.chmod(temporary, mode)
             os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
@@ -64,8 +86,14 @@ def _emit(report: StandupReport, format_name: str, output_file: Path | None, run
 
     data = report.to_json()
     if output_file is not None:
-        _write_file(output_file, render_text_format(report, format_name))
-        if format_name == "json" or output.session.json_mode:
+        if format_name == "json":
+            from piper.cli.output import dumps
+
+            _write_file(output_file, dumps({"status": "success", "data": data}) + "\n")
+        else:
+            _write_file(output_file, render_text_format(report, format_name))
+        # An explicit --json still promises one JSON document on stdout.
+        if output.session.json_mode:
             output.print_success(data)
         else:
             sys.stderr.write(f"Wrote the standup to {output_file}.\n")
@@ -127,7 +155,7 @@ def standup(
     limit: int = typer.Option(20, "--limit", help="Number of stored standups --history lists."),
 ) -> None:
     """Report the previous working day: what you did, what is in flight, what is stuck."""
-    output.set_json_mode(json_flag or format_name == "json")
+    output.set_json_mode(json_flag or (format_name == "json" and output_file is None))
     chosen_format = _choose_format(format_name, json_flag, output_file, None)
 
     if history:
@@ -147,6 +175,11 @@ def standup(
 
     if post is not None:
         _check_post_target(post)
+        # Checked before any work, so a script gets one clear failure and no half-done run.
+        raise PiperError(
+            f"--post {post}: posting is not available in this version of Piper, so nothing was generated or posted.",
+            hint="Run without --post and use --format slack (or markdown) to get text you can paste.",
+        )
 
     from piper.config import load_settings
     from piper.standup.request import StandupOptions, build_request
@@ -172,12 +205,6 @@ def standup(
     request = build_request(options, settings)
     outcome = _run(request, save=save)
     _emit(outcome.report, chosen_format, output_file, outcome.run_id)
-
-    if post is not None:
-        raise PiperError(
-            f"--post {post}: posting to Slack is not available in this version of Piper; the standup above was not posted.",
-            hint="Use --format slack and paste the text, or run this command from a Slack workflow.",
-        )
 
 
 def _check_post_target(post: str) -> None:

@@ -125,6 +125,12 @@ class StandupRequest:
     max_git_processes: int = 8
     """Upper bound on git processes running at once."""
 
+    include_current_state: bool = True
+    """Report branches in progress, uncommitted changes and stopped operations.
+
+    These describe the repository now, so they are left out when the window ended in the past.
+    """
+
 
 @dataclass(slots=True)
 class StandupReport:

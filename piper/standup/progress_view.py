@@ -32,8 +32,11 @@ class RichProgress:
 
 @contextlib.contextmanager
 def progress_for_terminal() -> Iterator[Progress]:
-    """Yield a live progress display on a terminal, or one that shows nothing elsewhere."""
-    if not sys.stderr.isatty() or os.environ.get("TERM") == "dumb":
+    """Yield a live progress display on a terminal, or one that shows nothing elsewhere.
+
+    ``NO_COLOR`` turns the animation off too, as Piper's other output does.
+    """
+    if not sys.stderr.isatty() or os.environ.get("TERM") == "dumb" or os.environ.get("NO_COLOR"):
         yield NoProgress()
         return
 

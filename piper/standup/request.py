@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DEFAULT_SCAN_DEPTH = 3
+CURRENT_STATE_TOLERANCE = dt.timedelta(minutes=5)
+"""A window that ends less than this before now still counts as ending now."""
 ALL_AUTHORS = "all"
 
 
@@ -199,4 +201,5 @@ def build_request(options: StandupOptions, settings: Settings, *, now: dt.dateti
         scan_nested=scan_nested,
         sources=sources,
         max_git_processes=max_processes,
+        include_current_state=until >= now - CURRENT_STATE_TOLERANCE,
     )

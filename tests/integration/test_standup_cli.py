@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -82,7 +83,11 @@ def test_standup_matches_git_log_on_monday(run_piper: Runner, busy_repo: GitRepo
     # Thursday 16:30 in Los Angeles is Friday 01:30 in Berlin, so it belongs to Monday's window.
     titles = [item["title"] for item in data["yesterday_accomplishments"]]
     assert titles == ["Thursday late in LA", "Friday morning", "Saturday from Tokyo", "Monday fix"]
-    assert data["sources"]["git"] == {"status": "ok", "repos": 1}
+    assert data["sources"]["git"] == {
+        "status": "ok",
+        "repos": 1,
+        "work_in_progress": "left out because the window ended in the past",
+    }
 
 
 def test_standup_window_in_configured_zone(run_piper: Runner, busy_repo: GitRepo, isolated_environment: Path) -> None:
@@ -320,11 +325,14 @@ def test_standup_locked_database_still_prints(
 def test_standup_post_not_available(run_piper: Runner, busy_repo: GitRepo, isolated_environment: Path) -> None:
     berlin_identity(isolated_environment)
 
-    result = run_piper("standup", "--repo", str(busy_repo.path), "--format", "text", "--post", "slack:#team")
+    text = run_piper("standup", "--repo", str(busy_repo.path), "--format", "text", "--post", "slack:#team")
+    scripted = run_piper("standup", "--repo", str(busy_repo.path), "--json", "--post", "slack:#team")
 
-    assert result.exit_code == 1
-    assert "Standup for" in result.stdout
-    assert "was not posted" in result.error_text
+    assert text.exit_code == 1
+    assert text.stdout == ""
+    assert "nothing was generated or posted" in text.error_text
+    assert scripted.exit_code == 1
+    assert json.loads(scripted.stdout)["status"] == "error"
 
 
 def test_standup_json_is_single_document(run_piper: Runner, busy_repo: GitRepo, isolated_environment: Path) -> None:
@@ -333,3 +341,72 @@ def test_standup_json_is_single_document(run_piper: Runner, busy_repo: GitRepo, 
     result = run_piper("standup", "--repo", str(busy_repo.path), "--json")
 
     assert json.loads(result.stdout)["status"] == "success"
+
+
+def test_standup_clones_report_commit_once(run_piper: Runner, busy_repo: GitRepo, tmp_path: Path, isolated_environment: Path) -> None:
+    berlin_identity(isolated_environment)
+    clone = tmp_path / "web-hotfix"
+    busy_repo.git("clone", "-q", str(busy_repo.path), str(clone))
+
+    data = run_piper("standup", "--repo", str(busy_repo.path), "--repo", str(clone), "--date", MONDAY.isoformat(), "--json").json()["data"]
+
+    ids = [item["id"] for item in data["yesterday_accomplishments"]]
+    assert len(ids) == len(set(ids))
+    assert len(ids) == 4
+
+
+def test_standup_past_date_leaves_out_current_state(run_piper: Runner, busy_repo: GitRepo, isolated_environment: Path) -> None:
+    berlin_identity(isolated_environment)
+    (busy_repo.path / "draft.txt").write_text("uncommitted\n")
+
+    past = run_piper("standup", "--repo", str(busy_repo.path), "--date", MONDAY.isoformat(), "--json").json()["data"]
+    today = run_piper("standup", "--repo", str(busy_repo.path), "--json").json()["data"]
+
+    assert [item for item in past["today_priorities"] if item["kind"] == "working_tree"] == []
+    assert [item["kind"] for item in today["today_priorities"] if item["source"] == "git"] == ["working_tree"]
+    assert "work_in_progress" not in today["sources"]["git"]
+
+
+def test_standup_non_utf8_folder_name(run_piper: Runner, tmp_path: Path, isolated_environment: Path) -> None:
+    berlin_identity(isolated_environment)
+    folder = Path(os.fsdecode(bytes(tmp_path) + b"/caf\xe9-repo"))
+    GitRepo.init(folder).commit("Friday in caf\u00e9", dt.datetime(2026, 3, 6, 9, tzinfo=BERLIN))
+    target = tmp_path / "out.md"
+
+    result = run_piper("standup", "--scan", str(tmp_path), "--date", MONDAY.isoformat(), "--json", "--output", str(target))
+
+    assert result.exit_code == 0, result.stderr
+    repo = result.json()["data"]["yesterday_accomplishments"][0]["repo"]
+    assert repo.endswith("caf\ufffd-repo")
+    assert "caf\ufffd-repo" in target.read_text()
+
+
+def test_standup_output_keeps_link_and_mode(run_piper: Runner, busy_repo: GitRepo, tmp_path: Path, isolated_environment: Path) -> None:
+    berlin_identity(isolated_environment)
+    shared = tmp_path / "shared.md"
+    shared.write_text("old\n")
+    shared.chmod(0o664)
+    link = tmp_path / "link.md"
+    link.symlink_to(shared)
+
+    result = run_piper("standup", "--repo", str(busy_repo.path), "--date", MONDAY.isoformat(), "--output", str(link))
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert link.is_symlink()
+    assert shared.read_text().startswith("# Standup for Monday 9 March 2026")
+    assert shared.stat().st_mode & 0o777 == 0o664
+
+
+def test_standup_output_json_file_only(run_piper: Runner, busy_repo: GitRepo, tmp_path: Path, isolated_environment: Path) -> None:
+    berlin_identity(isolated_environment)
+    target = tmp_path / "standup.json"
+
+    inferred = run_piper("standup", "--repo", str(busy_repo.path), "--output", str(target))
+    explicit = run_piper("standup", "--repo", str(busy_repo.path), "--output", str(tmp_path / "s.md"), "--json")
+
+    assert inferred.stdout == ""
+    assert json.loads(target.read_text())["status"] == "success"
+    assert json.loads(explicit.stdout)["status"] == "success"
+    # --json is --format json, so it also decides the file's format.
+    assert json.loads((tmp_path / "s.md").read_text())["status"] == "success"

@@ -89,7 +89,7 @@ class GitSource:
             except RepositoryReadError as error:
                 path = primary_checkout(group).path
                 logger.warning("cannot read git repository %s: %s", path, error)
-                errors.append({"repo": str(path), "error": str(error)})
+                errors.append({"repo": path_text(path), "error": str(error)})
                 return None
             finally:
                 progress.advance(task)
@@ -97,7 +97,7 @@ class GitSource:
         results = await asyncio.gather(*(read(group) for group in checkouts.by_repository.values()))
         activities = sorted((activity for activity in results if activity is not None), key=lambda a: str(a.repository.path))
         logger.debug("git: %d repositories read with %d git processes", len(activities), runner.processes_started)
-        return _build_result(self.name, activities, errors)
+        return _build_result(self.name, activities, errors, include_current_state=request.include_current_state)
 
 
 def _find_checkouts(request: StandupRequest) -> _Checkouts:
@@ -107,7 +107,7 @@ def _find_checkouts(request: StandupRequest) -> _Checkouts:
         try:
             checkouts.add(find_repository(path))
         except (RepositoryNotFoundError, NotARepositoryError) as error:
-            checkouts.errors.append({"repo": str(path), "error": error.message})
+            checkouts.errors.append({"repo": path_text(path), "error": error.message})
 
     for root in request.scan_roots:
         if not Path(root.path).expanduser().is_dir():
@@ -118,28 +118,45 @@ def _find_checkouts(request: StandupRequest) -> _Checkouts:
         )
         for checkout in found.repositories:
             checkouts.add(checkout)
-        checkouts.errors.extend({"repo": str(path), "error": message} for path, message in found.errors)
+        checkouts.errors.extend({"repo": path_text(path), "error": message} for path, message in found.errors)
     return checkouts
 
 
-def _build_result(name: str, activities: list[RepositoryActivity], errors: list[dict[str, str]]) -> SourceResult:
+def path_text(path: Path) -> str:
+    """Return a path as valid text: bytes that are not UTF-8 in a folder name become U+FFFD."""
+    return os.fsencode(path).decode("utf-8", errors="replace")
+
+
+def _build_result(
+    name: str, activities: list[RepositoryActivity], errors: list[dict[str, str]], *, include_current_state: bool = True
+) -> SourceResult:
     yesterday: list[Item] = []
     today: list[Item] = []
     blockers: list[Item] = []
+    seen_commits: set[str] = set()
     for activity in activities:
-        yesterday.extend(_commit_items(activity))
+        # Two clones of one project share commit ids; each commit is reported once.
+        for item in _commit_items(activity):
+            if item.id not in seen_commits:
+                seen_commits.add(item.id)
+                yesterday.append(item)
+        errors.extend({"repo": path_text(activity.repository.path), "error": message} for message in activity.errors)
+        if not include_current_state:
+            continue
+
         today.extend(_branch_item(activity.repository, branch) for branch in activity.branches)
         for state in activity.checkouts:
             if state.changes is not None:
                 today.append(_working_tree_item(state))
             if state.operation is not None:
                 blockers.append(_operation_item(state))
-        errors.extend({"repo": str(activity.repository.path), "error": message} for message in activity.errors)
 
     # Aware datetimes compare as instants, so commits from different zones interleave correctly.
     yesterday.sort(key=lambda item: item.timestamp)  # type: ignore[arg-type, return-value]
 
     details: dict[str, Any] = {"repos": len(activities)}
+    if not include_current_state:
+        details["work_in_progress"] = "left out because the window ended in the past"
     if errors:
         details["errors"] = sorted(errors, key=lambda entry: entry["repo"])
 
@@ -161,7 +178,7 @@ def _commit_items(activity: RepositoryActivity) -> list[Item]:
             kind="commit",
             id=commit.sha,
             title=commit.subject,
-            repo=str(repository.path),
+            repo=path_text(repository.path),
             url=commit_url(remote_url, commit.sha) if remote_url else None,
             timestamp=commit.authored_at,
         )
@@ -179,9 +196,9 @@ def _branch_item(repository: Repository, branch: BranchProgress) -> Item:
     return Item(
         source="git",
         kind="branch",
-        id=f"{repository.path}#branch:{branch.name}",
+        id=f"{path_text(repository.path)}#branch:{branch.name}",
         title=title,
-        repo=str(repository.path),
+        repo=path_text(repository.path),
         timestamp=branch.committed_at,
     )
 
@@ -191,9 +208,9 @@ def _working_tree_item(state: CheckoutState) -> Item:
     return Item(
         source="git",
         kind="working_tree",
-        id=f"{state.checkout.path}#working_tree",
+        id=f"{path_text(state.checkout.path)}#working_tree",
         title=state.changes.describe(),
-        repo=str(state.checkout.path),
+        repo=path_text(state.checkout.path),
     )
 
 
@@ -207,8 +224,8 @@ def _operation_item(state: CheckoutState) -> Item:
     return Item(
         source="git",
         kind="git_operation",
-        id=f"{state.checkout.path}#git_operation:{operation.name}",
+        id=f"{path_text(state.checkout.path)}#git_operation:{operation.name}",
         title=title,
-        repo=str(state.checkout.path),
+        repo=path_text(state.checkout.path),
         timestamp=operation.started_at,
     )
