@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -166,12 +167,17 @@ def check_transition(todo: Todo, target: TodoStatus) -> None:
 
 
 def normalize_text(text: str) -> str:
-    """Return the todo text with surrounding whitespace removed.
+    """Return the todo text on one line: a leading byte-order mark dropped, runs of
+    whitespace and control characters (tabs, newlines) turned into one space.
+
+    A todo is one line in every list and standup, so a pasted newline must not break the layout.
 
     Raises:
         UsageError: when nothing but whitespace is left.
     """
-    cleaned = text.strip()
+    without_controls = "".join(" " if character.isspace() or unicodedata.category(character) == "Cc" else character
+                               for character in text.lstrip("\ufeff"))
+    cleaned = " ".join(without_controls.split())
     if not cleaned:
         raise UsageError("The todo text is empty.", hint='Give the text in quotes: piper todo add "Write the spec"')
     return cleaned

@@ -137,7 +137,9 @@ def system_timezone() -> dt.tzinfo:
         try:
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
-            pass
+            # A POSIX rule such as "UTC+3" or "EST5EDT,M3.2.0,M11.1.0": the C library
+            # applies it to local time, so its current offset is right (daylight saving aside).
+            return _current_offset_zone()
 
     localtime = Path("/etc/localtime")
     if localtime.is_symlink():
@@ -149,6 +151,10 @@ def system_timezone() -> dt.tzinfo:
             except (ZoneInfoNotFoundError, ValueError):
                 pass
 
+    return _current_offset_zone()
+
+
+def _current_offset_zone() -> dt.tzinfo:
     # NOTE: a fixed offset is wrong across a daylight-saving change; it is the last resort.
     offset_zone = dt.datetime.now().astimezone().tzinfo
     return offset_zone if offset_zone is not None else dt.timezone.utc

@@ -131,3 +131,7 @@ def test_todo_json_nulls_for_missing_values() -> None:
     assert data["due"] is None
     assert data["project"] is None
     assert data["completed_at"] is None
+
+
+def test_normalize_text_one_line():
+    assert normalize_text("\ufeffcall\tthe\nvendor \x07 now ") == "call the vendor now"

@@ -133,3 +133,16 @@ def test_resolve_timezone_names_and_errors(monkeypatch: pytest.MonkeyPatch) -> N
         resolve_timezone("Europe/Berln")
     monkeypatch.setenv("TZ", "America/New_York")
     assert resolve_timezone(None) == ZoneInfo("America/New_York")
+
+
+def test_posix_tz_rule_uses_current_offset(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "UTC-3")
+    time.tzset()
+    try:
+        zone = resolve_timezone(None)
+        assert dt.datetime(2026, 3, 9, tzinfo=zone).utcoffset() == dt.timedelta(hours=3)
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
