@@ -89,6 +89,30 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
+def _switch_to_wal(cursor: Any) -> None:
+    """Put the file in WAL mode unless it is already, waiting out a Piper that is switching it meanwhile.
+
+    Changing the journal mode needs an exclusive lock, and SQLite may report
+    "database is locked" at once, without its busy handler, while another
+    connection holds the file during its first migration. So the change is
+    retried until the busy timeout, and it is done when the mode reads "wal".
+    """
+    import time
+
+    deadline = time.monotonic() + busy_timeout()
+    while True:
+        cursor.execute("PRAGMA journal_mode")
+        if cursor.fetchone()[0].lower() == "wal":
+            return
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except Exception as error:  # sqlite3 or the aiosqlite adapter's error class
+            if "locked" not in str(error).lower() or time.monotonic() >= deadline:
+                raise
+        time.sleep(0.05)
+
+
 def set_sqlite_pragmas(dbapi_connection: Any) -> None:
     """Turn on foreign keys, WAL and ``synchronous = NORMAL`` on a new SQLite DBAPI connection.
 
@@ -98,9 +122,7 @@ def set_sqlite_pragmas(dbapi_connection: Any) -> None:
     try:
         cursor.execute("PRAGMA foreign_keys = ON")
         # The journal mode is stored in the file, so this writes only once per database.
-        cursor.execute("PRAGMA journal_mode")
-        if cursor.fetchone()[0].lower() != "wal":
-            cursor.execute("PRAGMA journal_mode = WAL")
+        _switch_to_wal(cursor)
         # With WAL, NORMAL keeps the file consistent, but a power cut may roll back the
         # last commits (SQLite documentation of PRAGMA synchronous).
         cursor.execute("PRAGMA synchronous = NORMAL")
