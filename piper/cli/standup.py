@@ -146,7 +146,7 @@ def standup(
     format_name: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
     json_flag: bool = typer.Option(False, "--json", help="Print the JSON envelope (same as --format json)."),
     output_file: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the standup to this file instead of stdout."),
-    post: Optional[str] = typer.Option(None, "--post", help="Post the standup, such as slack:#team-standup."),
+    post: Optional[str] = typer.Option(None, "--post", help="Post the standup, such as slack:#team-standup. Not available in this version: it fails before any work."),
     follow_links: Optional[bool] = typer.Option(None, "--follow-links/--no-follow-links", help="Follow symbolic links to folders while scanning."),
     nested: Optional[bool] = typer.Option(None, "--nested/--no-nested", help="Also look for repositories inside found repositories."),
     save: bool = typer.Option(True, "--save/--no-save", help="Store this standup in the history."),
