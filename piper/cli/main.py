@@ -12,6 +12,8 @@ from piper.cli import output
 from piper.errors import PiperError, UsageError
 
 EXIT_INTERRUPTED = 130
+GLOBAL_OPTIONS = ("-v", "-vv", "--verbose", "--debug", "--version")
+"""Options of ``piper`` itself, which must come before the command name."""
 
 
 def _argv_requests_json(argv: list[str]) -> bool:
@@ -76,6 +78,9 @@ def main(argv: list[str] | None = None) -> None:
             output.print_error(UsageError(exc.format_message()))
         else:
             exc.show()
+            misplaced = [argument for argument in arguments[1:] if argument in GLOBAL_OPTIONS]
+            if misplaced and "No such option" in exc.format_message():
+                sys.stderr.write(f"{misplaced[0]} is a global option; put it before the command: piper {misplaced[0]} {arguments[0]} ...\n")
         sys.exit(UsageError.exit_code)
     except typer.Abort:
         sys.stderr.write("Interrupted.\n")

@@ -132,8 +132,8 @@ def _resolve_repositories(options: StandupOptions, settings: Settings) -> tuple[
             repos.append(resolve_repository(path))
         except RepositoryNotFoundError:
             raise UsageError(f"--repo: {text} does not exist.", details={"path": str(path)}) from None
-        except NotARepositoryError:
-            raise UsageError(f"--repo: {text} is not a git repository.", details={"path": str(path)}) from None
+        except NotARepositoryError as error:
+            raise UsageError(f"--repo: {error.message}", hint=error.hint, details={"path": str(path)}) from None
 
     roots: list[ScanRoot] = []
     for text in options.scan:

@@ -410,3 +410,10 @@ def test_standup_output_json_file_only(run_piper: Runner, busy_repo: GitRepo, tm
     assert json.loads(explicit.stdout)["status"] == "success"
     # --json is --format json, so it also decides the file's format.
     assert json.loads((tmp_path / "s.md").read_text())["status"] == "success"
+
+
+def test_standup_global_option_after_command(run_piper: Runner) -> None:
+    result = run_piper("standup", "-v")
+
+    assert result.exit_code == 2
+    assert "put it before the command: piper -v standup" in result.error_text

@@ -105,7 +105,8 @@ def _child_folders(folder: Path, follow_links: bool) -> list[Path]:
         with os.scandir(folder) as iterator:
             entries = sorted(iterator, key=lambda entry: entry.name)
     except OSError as error:
-        logger.debug("cannot list %s: %s", folder, error)
+        # NOTE: the caller sees no error entry for this folder, only this log line (-v shows it).
+        logger.warning("cannot list %s while scanning: %s", folder, error.strerror or error)
         return []
 
     children = []

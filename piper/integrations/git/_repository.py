@@ -100,6 +100,8 @@ def find_repository(path: Path) -> Repository:
 
     if not _is_dir(folder):
         folder = folder.parent
+    if not os.access(folder, os.R_OK | os.X_OK):
+        raise NotARepositoryError(expanded, "permission denied: Piper cannot read this folder")
 
     for candidate in (folder, *folder.parents):
         repository = repository_at(candidate)
