@@ -142,13 +142,19 @@ async def _import(
 ) -> tuple[int, Project | None, bool]:
     from piper.storage import ProjectRepository, TodoRepository, open_database
 
-    async with open_database() as db, db.session() as session:
-        project, created = None, False
-        if project_name is not None:
-            project, created = await ProjectRepository(session).get_or_create(project_name)
-        count = await TodoRepository(session).add_many(
-            lines, priority=priority, due=due, project_id=project.id if project else None
-        )
+    import signal
+
+    async with open_database() as db:
+        async with db.session() as session:
+            project, created = None, False
+            if project_name is not None:
+                project, created = await ProjectRepository(session).get_or_create(project_name)
+            count = await TodoRepository(session).add_many(
+                lines, priority=priority, due=due, project_id=project.id if project else None
+            )
+        # Committed: a Ctrl-C from here on would report "Interrupted." for an import that
+        # happened, and a user who runs it again gets every todo twice.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     return count, project, created
 
 
