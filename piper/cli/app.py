@@ -12,6 +12,7 @@ import logging
 import typer
 
 from piper import __version__
+from piper.cli import ask as ask_commands
 from piper.cli import classify as classify_commands
 from piper.cli import config as config_commands
 from piper.cli import db as db_commands
@@ -69,6 +70,7 @@ def root(
 
 app.command("standup")(standup_commands.standup)
 app.command("classify")(classify_commands.classify)
+app.command("ask")(ask_commands.ask)
 app.add_typer(todo_commands.app, name="todo")
 app.add_typer(config_commands.app, name="config")
 app.add_typer(db_commands.app, name="db")

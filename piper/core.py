@@ -1,0 +1,391 @@
+"""The Piper core: one message in, one reply out. The CLI, the TUI and the MCP server all call :class:`Piper`.
+
+A turn is classified, then a read (query, status, priority, time, identity,
+small talk) is answered by the QueryRouter, and anything else becomes a
+validated workflow run by the orchestration engine. Both turns are stored
+in the conversation. The assistant turn's ``intent`` column also stores the
+conversation state (an open question and the todo the last turn touched),
+so the next turn can answer the question or say "make it high priority".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from piper.domain.conversation import Conversation, Role
+from piper.domain.intent import Action, ClassifierName, Intent
+from piper.messages import templates
+from piper.queries.model import QueryContext
+from piper.queries.router import READ_CATEGORIES, QueryRouter
+
+if TYPE_CHECKING:
+    from piper.config import Settings
+    from piper.domain.workflow import Workflow
+    from piper.intent.classifier import IntentClassifier
+    from piper.storage import Database
+    from piper.workflows.engine import OrchestrationEngine
+    from piper.workflows.validation import ClarificationNeeded
+
+logger = logging.getLogger(__name__)
+
+CONTINUE_WINDOW = dt.timedelta(hours=1)
+"""A turn without a conversation id continues the latest conversation only if it was active this recently."""
+
+ANSWER_OVERRIDE_CONFIDENCE = 0.9
+"""While a question is open, a message counts as a new request instead of the answer only at this confidence or more."""
+
+Confirm = Callable[[str], bool]
+"""Asks the user a yes/no question and returns the answer."""
+
+_FOLLOW_UP = re.compile(
+    r"^(?:and|also|then|now|ok|okay)?[\s,]*(?:please\s+)?(?P<verb>make|set|mark|block|delete|remove|complete|finish|reopen)"
+    r"\s+(?:it|that|this)(?:\s+(?:as|to))?\s*(?P<rest>[\w\s]*?)\s*(?:please)?[.!]?$",
+    re.IGNORECASE,
+)
+_PRIORITY_WORDS = ("low", "medium", "high", "urgent")
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """Piper's reply to one message: the ``data`` object of ``piper ask --json``."""
+
+    intent: dict[str, Any]
+    """As ``piper classify --json`` prints it; a follow-up shows the workflow type it ran as its action."""
+
+    message: str
+    """Markdown for people."""
+
+    result: dict[str, Any]
+    workflow_id: str | None
+    conversation_id: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "intent": self.intent,
+            "message": self.message,
+            "result": self.result,
+            "workflow_id": self.workflow_id,
+            "conversation_id": self.conversation_id,
+        }
+
+
+@dataclass(slots=True)
+class ConversationState:
+    """Conversation state carried from one turn to the next."""
+
+    pending: dict[str, Any] | None = None
+    """An open clarifying question (``ClarificationNeeded.to_json()``) that the next message answers."""
+
+    todo_id: int | None = None
+    """The todo the latest workflow touched, which "it" in a follow-up means."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"pending": self.pending, "todo_id": self.todo_id}
+
+
+@dataclass(slots=True)
+class _Turn:
+    """The working state of the message being handled."""
+
+    conversation: Conversation
+    state: ConversationState
+    intent: dict[str, Any]
+    action: str
+    entities: dict[str, Any] = field(default_factory=dict)
+    user_turn_index: int | None = None
+
+
+class Piper:
+    """The conversation core.
+
+    Args:
+        database: An open database (``piper.storage.open_database()``).
+        settings: Defaults to ``load_settings()``.
+        classifier: Defaults to the offline pipeline (rules, then the local model).
+        engine: Defaults to ``build_engine(database)`` with the todo and project handlers.
+        now: Returns the current aware time; defaults to the configured time zone.
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        settings: Settings | None = None,
+        classifier: IntentClassifier | None = None,
+        engine: OrchestrationEngine | None = None,
+        now: Callable[[], dt.datetime] | None = None,
+    ) -> None:
+        from piper.config import load_settings
+        from piper.storage.repositories.conversations import ConversationRepository
+        from piper.workflows.engine import build_engine
+        from piper.workflows.factory import WorkflowFactory
+
+        self.database = database
+        self.settings = settings or load_settings()
+        self._classifier = classifier
+        self.engine = engine or build_engine(database)
+        self.factory = WorkflowFactory(database)
+        self.router = QueryRouter()
+        self.conversations = ConversationRepository(database)
+        self._now = now or self._configured_now
+
+    @property
+    def classifier(self) -> IntentClassifier:
+        if self._classifier is None:
+            self._classifier = _default_classifier()
+        return self._classifier
+
+    async def handle_message(
+        self,
+        text: str,
+        *,
+        conversation_id: str | None = None,
+        new: bool = False,
+        confirm: Confirm | None = None,
+        assume_yes: bool = False,
+    ) -> Reply:
+        """Handle one user message and return Piper's reply; both turns are stored.
+
+        ``confirm`` asks the user before a write that reaches other people or a
+        destructive action. Without it, such an action runs only with
+        ``assume_yes``. Otherwise it is recorded as cancelled and not run.
+
+        Raises:
+            NotFoundError: for an unknown ``conversation_id``.
+            UsageError: for an empty message, or ``new`` with ``conversation_id``.
+        """
+        from piper.errors import UsageError
+
+        if not text.strip():
+            raise UsageError("The message is empty; say what you need, such as \"what's on my todo list\".")
+        if new and conversation_id:
+            raise UsageError("--new starts a conversation, so it cannot be combined with --conversation.")
+
+        conversation = await self._conversation(conversation_id, new=new)
+        state = await self._state(conversation.id)
+        turn = await self._understand(text, conversation, state)
+        user_turn = await self.conversations.add_turn(conversation.id, Role.USER, text, intent=turn.intent)
+        turn.user_turn_index = user_turn.index
+
+        reply = await self._respond(turn, confirm=confirm, assume_yes=assume_yes)
+
+        stored_intent = {**reply.intent, "state": turn.state.to_json()}
+        await self.conversations.add_turn(
+            conversation.id, Role.ASSISTANT, reply.message, intent=stored_intent, workflow_id=reply.workflow_id
+        )
+        return reply
+
+    # --- Conversation and state -------------------------------------------------
+
+    async def _conversation(self, conversation_id: str | None, *, new: bool) -> Conversation:
+        if conversation_id:
+            return await self.conversations.get(conversation_id)
+        if not new:
+            latest = await self.conversations.latest()
+            if latest is not None and self._now() - latest.updated_at <= CONTINUE_WINDOW:
+                return latest
+        return await self.conversations.create()
+
+    async def _state(self, conversation_id: str) -> ConversationState:
+        """Return the state that the latest assistant turn stored, or an empty one."""
+        for turn in reversed(await self.conversations.turns(conversation_id)):
+            if turn.role is Role.ASSISTANT:
+                stored = (turn.intent or {}).get("state") or {}
+                return ConversationState(pending=stored.get("pending"), todo_id=stored.get("todo_id"))
+        return ConversationState()
+
+    # --- Understanding ----------------------------------------------------------
+
+    async def _understand(self, text: str, conversation: Conversation, state: ConversationState) -> _Turn:
+        """Classify ``text``, reading it as a follow-up on the last todo or as the answer to an open question when it fits."""
+        follow_up = _follow_up(text, state.todo_id)
+        if follow_up is not None:
+            action, entities = follow_up
+            intent = {
+                "category": "EXECUTION", "action": action, "confidence": 1.0,
+                "entities": entities, "classifier": ClassifierName.RULES.value,
+            }
+            state.pending = None
+            return _Turn(conversation, state, intent, action, entities)
+
+        known_projects = [project.name for project in await self.database.projects.list()]
+        intent = await self.classifier.classify(text, known_projects=known_projects, now=self._now())
+
+        if state.pending is not None and not _is_new_request(intent, state.pending["action"]):
+            # The message answers the open question; the intent stays the classified one for the record.
+            return _Turn(conversation, state, intent.to_json(), "__answer__", {"answer": text})
+
+        state.pending = None
+        return _Turn(conversation, state, intent.to_json(), intent.action.value, dict(intent.entities))
+
+    # --- Responding -------------------------------------------------------------
+
+    async def _respond(self, turn: _Turn, *, confirm: Confirm | None, assume_yes: bool) -> Reply:
+        from piper.domain.intent import IntentCategory
+
+        if turn.action == "__answer__":
+            return await self._answer_question(turn, confirm=confirm, assume_yes=assume_yes)
+
+        category = IntentCategory(turn.intent["category"])
+        if category in READ_CATEGORIES and self.router.handles(turn.action):
+            context = QueryContext(database=self.database, settings=self.settings, now=self._now())
+            answer = await self.router.answer(turn.action, turn.entities, context)
+            return self._reply(turn, answer.message, answer.result)
+
+        if turn.action == Action.UNKNOWN.value:
+            return self._reply(turn, templates.unknown_request(), {"performed": False})
+
+        integration = templates.integration_of(turn.action)
+        if integration is not None and not self._has_handlers(integration):
+            result = {"performed": False, "reason": "not_configured", "integration": integration}
+            return self._reply(turn, templates.integration_missing(turn.action, integration), result)
+
+        return await self._start_workflow(turn, confirm=confirm, assume_yes=assume_yes)
+
+    async def _start_workflow(self, turn: _Turn, *, confirm: Confirm | None, assume_yes: bool) -> Reply:
+        from piper.errors import UsageError
+        from piper.workflows.validation import UnsupportedActionError
+
+        try:
+            built = await self.factory.create(turn.action, turn.entities, self._factory_context(turn))
+        except UnsupportedActionError:
+            llm_configured = self.settings.llm.drafting.provider != "none"
+            return self._reply(turn, templates.unsupported(turn.action, llm_configured=llm_configured), {"performed": False})
+        except UsageError as error:
+            return self._reply(turn, f"I could not do that: {error.message}", {"performed": False})
+        return await self._run_or_ask(turn, built, confirm=confirm, assume_yes=assume_yes)
+
+    async def _answer_question(self, turn: _Turn, *, confirm: Confirm | None, assume_yes: bool) -> Reply:
+        from piper.errors import UsageError
+        from piper.workflows.validation import ClarificationNeeded
+
+        pending = turn.state.pending or {}
+        question = ClarificationNeeded(
+            action=pending["action"],
+            question=pending["question"],
+            missing_fields=tuple(pending["missing_fields"]),
+            entities=dict(pending["entities"]),
+            candidates=tuple(pending.get("candidates") or ()),
+        )
+        turn.state.pending = None
+        turn.action = question.action
+        try:
+            built = await self.factory.fill(question, turn.entities["answer"], self._factory_context(turn))
+        except UsageError as error:
+            return self._reply(turn, f"I could not do that: {error.message}", {"performed": False})
+        return await self._run_or_ask(turn, built, confirm=confirm, assume_yes=assume_yes)
+
+    async def _run_or_ask(
+        self, turn: _Turn, built: Workflow | ClarificationNeeded, *, confirm: Confirm | None, assume_yes: bool
+    ) -> Reply:
+        from piper.workflows.effects import requires_confirmation
+        from piper.workflows.validation import ClarificationNeeded
+
+        if isinstance(built, ClarificationNeeded):
+            turn.state.pending = built.to_json()
+            return self._reply(turn, built.question, {"performed": False, "clarification": built.to_json()})
+
+        workflow = built
+        if requires_confirmation(workflow.type) and not assume_yes:
+            summary = "; ".join(f"{task.type} {task.input}" for task in workflow.tasks)
+            approved = confirm(templates.confirmation_prompt(workflow.type, summary)) if confirm is not None else False
+            if not approved:
+                message = templates.not_confirmed(workflow.type, had_terminal=confirm is not None)
+                await self.engine.cancel_pending(workflow, message)
+                result = {"performed": False, "reason": "not_confirmed", "workflow": workflow.to_json()}
+                return self._reply(turn, message, result, workflow_id=workflow.id)
+
+        await self.engine.run(workflow)
+        return self._workflow_reply(turn, workflow)
+
+    def _workflow_reply(self, turn: _Turn, workflow: Workflow) -> Reply:
+        from piper.domain.workflow import RunStatus
+
+        performed = workflow.status is RunStatus.COMPLETED
+        for task in workflow.tasks:
+            todo = (task.output or {}).get("todo")
+            if task.status is RunStatus.COMPLETED and isinstance(todo, dict) and "id" in todo:
+                turn.state.todo_id = int(todo["id"])
+
+        if performed:
+            message = "\n".join(task.message for task in workflow.tasks if task.message) or "Done."
+        else:
+            message = templates.workflow_failed(workflow.type, workflow.error)
+        result = {"performed": performed, "workflow": workflow.to_json()}
+        return self._reply(turn, message, result, workflow_id=workflow.id)
+
+    # --- Helpers ----------------------------------------------------------------
+
+    def _reply(self, turn: _Turn, message: str, result: dict[str, Any], *, workflow_id: str | None = None) -> Reply:
+        return Reply(turn.intent, message, result, workflow_id, turn.conversation.id)
+
+    def _factory_context(self, turn: _Turn) -> dict[str, Any]:
+        return {
+            "conversation_id": turn.conversation.id,
+            "turn_id": turn.user_turn_index,
+            "today": self._now().date(),
+            "default_repository": self.settings.default_repository,
+        }
+
+    def _has_handlers(self, integration: str) -> bool:
+        return any(task_type.startswith(f"{integration}.") for task_type in self.engine.handlers.task_types)
+
+    def _configured_now(self) -> dt.datetime:
+        from zoneinfo import ZoneInfo
+
+        name = self.settings.identity.timezone
+        return dt.datetime.now(ZoneInfo(name)) if name else dt.datetime.now().astimezone()
+
+
+_shared_classifier: IntentClassifier | None = None
+
+
+def _default_classifier() -> IntentClassifier:
+    """Return the offline classifier, loaded on first use and shared by every Piper in the process.
+
+    Loading the local model takes a few hundred milliseconds, so a process
+    that handles many messages (the TUI, the MCP server, tests) pays it once.
+    """
+    global _shared_classifier
+    if _shared_classifier is None:
+        from piper.intent.classifier import IntentClassifier
+
+        _shared_classifier = IntentClassifier()
+    return _shared_classifier
+
+
+def _follow_up(text: str, todo_id: int | None) -> tuple[str, dict[str, Any]] | None:
+    """Read "and make it high priority", "mark it done", "block it" or "delete it" as an action on ``todo_id``."""
+    if todo_id is None:
+        return None
+    match = _FOLLOW_UP.match(text.strip())
+    if match is None:
+        return None
+
+    verb = match["verb"].casefold()
+    rest = match["rest"].casefold().split()
+    target = {"todo": f"#{todo_id}"}
+    priority = next((word for word in rest if word in _PRIORITY_WORDS), None)
+    if verb in ("make", "set", "mark") and priority is not None:
+        return "update_todo_priority", {**target, "priority": priority}
+    if verb in ("complete", "finish") or (verb == "mark" and rest[:1] in (["done"], ["complete"], ["completed"], ["finished"])):
+        return "complete_todo", target
+    if verb == "block" or (verb == "mark" and rest[:1] == ["blocked"]):
+        return "block_todo", target
+    if verb in ("delete", "remove"):
+        return "delete_todo", target
+    if verb == "reopen":
+        return "reopen_todo", target
+    return None
+
+
+def _is_new_request(intent: Intent, pending_action: str) -> bool:
+    """Return True when a message sent while a question is open is a new request rather than the answer."""
+    if intent.classifier is ClassifierName.RULES and intent.action is not Action.UNKNOWN:
+        return True
+    return intent.confidence >= ANSWER_OVERRIDE_CONFIDENCE and intent.action.value != pending_action

@@ -1,0 +1,1 @@
+"""Read-only answers: the QueryRouter and its query services. Nothing here changes state."""

@@ -1,0 +1,122 @@
+"""Tests for piper ask: the done-when scenario end to end on a fresh data dir, with no network."""
+
+from __future__ import annotations
+
+from tests.cli_runner import Runner, run_piper  # noqa: F401 - fixture
+
+
+def ask(run_piper: Runner, *arguments: str) -> dict:
+    result = run_piper("ask", "--json", *arguments)
+    assert result.exit_code == 0, result.stderr
+    document = result.json()
+    assert document["status"] == "success"
+    return document["data"]
+
+
+def test_ask_todo_scenario(run_piper: Runner) -> None:
+    added = ask(run_piper, "add a todo to review the Q3 roadmap")
+    listed = ask(run_piper, "what's on my todo list")
+    done = ask(run_piper, "mark the roadmap todo as done")
+    after = ask(run_piper, "what's on my todo list")
+
+    assert added["intent"]["action"] == "create_todo"
+    assert added["result"]["performed"] is True
+    assert added["workflow_id"] is not None
+    assert "review the Q3 roadmap" in added["message"]
+
+    assert listed["intent"]["category"] == "QUERY"
+    assert listed["workflow_id"] is None
+    assert listed["result"]["count"] == 1
+    assert "review the Q3 roadmap" in listed["message"]
+
+    assert done["intent"]["action"] == "complete_todo"
+    assert done["result"]["performed"] is True
+    assert done["result"]["workflow"]["tasks"][0]["output"]["todo"]["status"] == "done"
+
+    assert after["result"]["count"] == 0
+    assert "no open todos" in after["message"]
+
+
+def test_ask_follow_up_priority(run_piper: Runner) -> None:
+    created = ask(run_piper, "--new", "add a todo to call Grace")
+    conversation_id = created["conversation_id"]
+    raised = ask(run_piper, "--conversation", conversation_id, "and make it high priority")
+    todos = run_piper("todo", "list", "--json").json()["data"]
+
+    assert raised["intent"]["action"] == "update_todo_priority"
+    assert raised["result"]["performed"] is True
+    assert raised["conversation_id"] == conversation_id
+    assert [(todo["text"], todo["priority"]) for todo in todos["todos"]] == [("call Grace", "high")]
+
+
+def test_ask_turns_in_history(run_piper: Runner) -> None:
+    reply = ask(run_piper, "--new", "add a todo to review the Q3 roadmap")
+    shown = run_piper("history", "show", reply["conversation_id"], "--json").json()["data"]
+
+    assert [turn["role"] for turn in shown["turns"]] == ["user", "assistant"]
+    assert shown["turns"][0]["text"] == "add a todo to review the Q3 roadmap"
+    assert shown["turns"][1]["text"] == reply["message"]
+    assert shown["turns"][1]["workflow_id"] == reply["workflow_id"]
+
+
+def test_ask_continues_recent_conversation(run_piper: Runner) -> None:
+    first = ask(run_piper, "hello")
+    second = ask(run_piper, "what time is it")
+    third = ask(run_piper, "--new", "hello")
+
+    assert second["conversation_id"] == first["conversation_id"]
+    assert third["conversation_id"] != first["conversation_id"]
+
+
+def test_ask_clarification_filled(run_piper: Runner) -> None:
+    question = ask(run_piper, "--new", "add a todo")
+    answered = ask(run_piper, "--conversation", question["conversation_id"], "call the bank")
+
+    assert question["result"]["performed"] is False
+    assert question["workflow_id"] is None
+    assert question["message"] == "What should the todo say?"
+    assert answered["result"]["performed"] is True
+    assert "call the bank" in answered["message"]
+
+
+def test_ask_delete_needs_yes(run_piper: Runner) -> None:
+    ask(run_piper, "add a todo to call Grace")
+    unconfirmed = ask(run_piper, "delete the grace todo")
+    still_there = run_piper("todo", "list", "--json").json()["data"]["todos"]
+    deleted = ask(run_piper, "--yes", "delete the grace todo")
+
+    assert unconfirmed["result"]["performed"] is False
+    assert unconfirmed["result"]["reason"] == "not_confirmed"
+    assert "--yes" in unconfirmed["message"]
+    assert [todo["text"] for todo in still_there] == ["call Grace"]
+    assert deleted["result"]["performed"] is True
+    assert run_piper("todo", "list", "--json").json()["data"]["todos"] == []
+
+
+def test_ask_github_not_configured(run_piper: Runner) -> None:
+    reply = ask(run_piper, "create an issue in acme/web titled Fix login")
+
+    assert reply["result"] == {"performed": False, "reason": "not_configured", "integration": "github"}
+    assert reply["workflow_id"] is None
+    assert "GitHub" in reply["message"]
+
+
+def test_ask_plain_text_output(run_piper: Runner) -> None:
+    result = run_piper("ask", "add a todo to review the Q3 roadmap")
+
+    assert result.exit_code == 0
+    assert result.stdout == "Added todo 1: review the Q3 roadmap\n"
+
+
+def test_ask_new_with_conversation(run_piper: Runner) -> None:
+    result = run_piper("ask", "--json", "--new", "--conversation", "abc", "hello")
+
+    assert result.exit_code == 2
+    assert result.json()["status"] == "error"
+
+
+def test_ask_unknown_conversation(run_piper: Runner) -> None:
+    result = run_piper("ask", "--json", "--conversation", "nope", "hello")
+
+    assert result.exit_code == 1
+    assert "nope" in result.json()["error"]
