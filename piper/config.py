@@ -294,6 +294,25 @@ class LLMSettings(_Section):
     """Retries after a timeout, a refused connection, HTTP 429 or HTTP 5xx."""
 
 
+PersonalityLevel = Literal["low", "medium", "high"]
+
+
+class PersonalitySettings(_Section):
+    """How Piper's replies read. The defaults keep replies plain and short."""
+
+    warmth: PersonalityLevel = "medium"
+    """How friendly the wording is: high adds a friendly line after a change."""
+
+    confidence_display: Literal["hidden", "when_unsure", "always"] = "when_unsure"
+    """When a reply shows how Piper read the message and how sure the classifier was."""
+
+    action_orientation: PersonalityLevel = "medium"
+    """How often a reply suggests a next step: high after any reply, medium after reads only, low never."""
+
+    technical_depth: PersonalityLevel = "low"
+    """How much detail a reply carries: high adds the workflow id and status."""
+
+
 class Settings(_Section):
     identity: Identity = Field(default_factory=Identity)
     repositories: list[ConfigPath] = Field(default_factory=list)
@@ -303,6 +322,7 @@ class Settings(_Section):
 
     standup: StandupSettings = Field(default_factory=StandupSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
+    personality: PersonalitySettings = Field(default_factory=PersonalitySettings)
 
     source_path: Path | None = Field(default=None, exclude=True)
     """The file these settings were read from, or None for built-in defaults."""

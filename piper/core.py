@@ -14,12 +14,13 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from piper.domain.conversation import Conversation, Role
 from piper.domain.intent import Action, ClassifierName, Intent
 from piper.messages import templates
+from piper.messages.personality import apply_personality
 from piper.queries.model import QueryContext
 from piper.queries.router import READ_CATEGORIES, QueryRouter
 
@@ -173,6 +174,8 @@ class Piper:
         turn.user_turn_index = user_turn.index
 
         reply = await self._respond(turn, confirm=confirm, assume_yes=assume_yes)
+        voiced = apply_personality(reply.message, reply.intent, reply.result, reply.workflow_id, self.settings.personality)
+        reply = replace(reply, message=voiced)
 
         stored_intent = {**reply.intent, "state": turn.state.to_json()}
         await self.conversations.add_turn(

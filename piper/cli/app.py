@@ -18,6 +18,7 @@ from piper.cli import config as config_commands
 from piper.cli import db as db_commands
 from piper.cli import history as history_commands
 from piper.cli import output
+from piper.cli import personality as personality_commands
 from piper.cli import project as project_commands
 from piper.cli import standup as standup_commands
 from piper.cli import todo as todo_commands
@@ -77,3 +78,4 @@ app.add_typer(db_commands.app, name="db")
 app.add_typer(project_commands.app, name="project")
 app.add_typer(workflow_commands.app, name="workflow")
 app.add_typer(history_commands.app, name="history")
+app.add_typer(personality_commands.app, name="personality")

@@ -23,6 +23,8 @@ _PHRASES = {
     "generate_content": "write that",
     "summarize_document": "summarize the document",
     "get_guidance": "give guidance",
+    "list_todos": "list your todos",
+    "list_projects": "list your projects",
     "get_top_priority": "find your top priority",
     "get_current_time": "tell the time",
 }

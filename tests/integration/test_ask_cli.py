@@ -120,3 +120,36 @@ def test_ask_unknown_conversation(run_piper: Runner) -> None:
 
     assert result.exit_code == 1
     assert "nope" in result.json()["error"]
+
+
+def test_ask_reads_piped_stdin(run_piper: Runner, monkeypatch) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("add a todo to review the Q3 roadmap\n"))
+    reply = ask(run_piper)
+
+    assert reply["intent"]["action"] == "create_todo"
+    assert reply["result"]["performed"] is True
+
+
+def test_personality_set_changes_reply(run_piper: Runner) -> None:
+    set_result = run_piper("personality", "set", "technical_depth", "high")
+    shown = run_piper("personality", "show", "--json").json()["data"]
+    reply = ask(run_piper, "add a todo to review the Q3 roadmap")
+
+    assert set_result.exit_code == 0
+    assert shown["technical_depth"] == "high"
+    assert f"_Workflow `{reply['workflow_id']}`: completed._" in reply["message"]
+
+
+def test_personality_set_keeps_file(run_piper: Runner, isolated_environment) -> None:
+    config_file = isolated_environment / "config" / "PIPER.user.md"
+    config_file.parent.mkdir(parents=True)
+    config_file.write_text("# Me\n\n```yaml\npersonality:\n  warmth: low\nidentity:\n  name: Ada\n```\n")
+
+    assert run_piper("personality", "set", "warmth", "high").exit_code == 0
+    assert run_piper("personality", "set", "action_orientation", "low").exit_code == 0
+    assert run_piper("personality", "set", "warmth", "loud").exit_code == 2
+    assert config_file.read_text() == (
+        "# Me\n\n```yaml\npersonality:\n  action_orientation: low\n  warmth: high\nidentity:\n  name: Ada\n```\n"
+    )

@@ -233,6 +233,7 @@ def test_show_json_shape(run, config_file: Path) -> None:
         "default_repository",
         "standup",
         "llm",
+        "personality",
         "path",
         "exists",
         "key_lines",
