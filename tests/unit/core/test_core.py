@@ -137,3 +137,20 @@ async def test_unsupported_action_honest(piper: Piper) -> None:
 def test_follow_up_phrases(text: str, expected: tuple | None) -> None:
     assert _follow_up(text, 4) == expected
 
+
+
+async def test_ambiguous_todo_asks_then_completes(piper: Piper) -> None:
+    await piper.handle_message("add a todo to review the Q3 roadmap", new=True)
+    await piper.handle_message("add a todo to review the Q4 roadmap")
+
+    question = await piper.handle_message("mark the roadmap todo as done")
+    answer = await piper.handle_message("Q4")
+    todos = {todo.text: todo.status.value for todo in await piper.database.todos.list(statuses=tuple(TodoStatus))}
+
+    assert question.result["performed"] is False
+    assert [candidate["text"] for candidate in question.result["clarification"]["candidates"]] == [
+        "review the Q3 roadmap",
+        "review the Q4 roadmap",
+    ]
+    assert answer.result["performed"] is True
+    assert todos == {"review the Q3 roadmap": "open", "review the Q4 roadmap": "done"}
