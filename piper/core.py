@@ -21,6 +21,7 @@ from piper.domain.conversation import Conversation, Role
 from piper.domain.intent import Action, ClassifierName, Intent
 from piper.messages import templates
 from piper.messages.personality import apply_personality
+from piper.queries.drafts import DRAFT_ACTIONS, draft
 from piper.queries.model import QueryContext
 from piper.queries.router import READ_CATEGORIES, QueryRouter
 
@@ -99,6 +100,7 @@ class _Turn:
     action: str
     entities: dict[str, Any] = field(default_factory=dict)
     user_turn_index: int | None = None
+    text: str = ""
 
 
 class Piper:
@@ -214,17 +216,17 @@ class Piper:
                 "entities": entities, "classifier": ClassifierName.RULES.value,
             }
             state.pending = None
-            return _Turn(conversation, state, intent, action, entities)
+            return _Turn(conversation, state, intent, action, entities, text=text)
 
         known_projects = [project.name for project in await self.database.projects.list()]
         intent = await self.classifier.classify(text, known_projects=known_projects, now=self._now())
 
         if state.pending is not None and not _is_new_request(intent, state.pending["action"]):
             # The message answers the open question; the intent stays the classified one for the record.
-            return _Turn(conversation, state, intent.to_json(), "__answer__", {"answer": text})
+            return _Turn(conversation, state, intent.to_json(), "__answer__", {"answer": text}, text=text)
 
         state.pending = None
-        return _Turn(conversation, state, intent.to_json(), intent.action.value, dict(intent.entities))
+        return _Turn(conversation, state, intent.to_json(), intent.action.value, dict(intent.entities), text=text)
 
     # --- Responding -------------------------------------------------------------
 
@@ -242,6 +244,12 @@ class Piper:
 
         if turn.action == Action.UNKNOWN.value:
             return self._reply(turn, templates.unknown_request(), {"performed": False})
+
+        if turn.action in DRAFT_ACTIONS:
+            context = QueryContext(database=self.database, settings=self.settings, now=self._now())
+            drafted = await draft(context, turn.text)
+            if drafted is not None:
+                return self._reply(turn, drafted.message, drafted.result)
 
         integration = templates.integration_of(turn.action)
         if integration is not None and not self._has_handlers(integration):
