@@ -285,6 +285,12 @@ class Piper:
         )
         turn.state.pending = None
         turn.action = question.action
+        # The reply reports the request being completed, not how the bare answer classifies on its own.
+        turn.intent = {
+            "category": _category_of(question.action), "action": question.action, "confidence": 1.0,
+            "entities": {**question.entities, question.missing_fields[0]: turn.entities["answer"].strip()},
+            "classifier": ClassifierName.RULES.value,
+        }
         try:
             built = await self.factory.fill(question, turn.entities["answer"], self._factory_context(turn))
         except UsageError as error:
@@ -303,7 +309,8 @@ class Piper:
 
         workflow = built
         if requires_confirmation(workflow.type) and not assume_yes:
-            summary = "; ".join(f"{task.type} {task.input}" for task in workflow.tasks)
+            entities = workflow.context.get("entities") or {}
+            summary = ", ".join(f"{key}: {value}" for key, value in entities.items()) or workflow.type
             approved = confirm(templates.confirmation_prompt(workflow.type, summary)) if confirm is not None else False
             if not approved:
                 message = templates.not_confirmed(workflow.type, had_terminal=confirm is not None)
@@ -393,6 +400,14 @@ def _follow_up(text: str, todo_id: int | None) -> tuple[str, dict[str, Any]] | N
     if verb == "reopen":
         return "reopen_todo", target
     return None
+
+
+def _category_of(action: str) -> str:
+    """Return the category of a classify action; Piper-only workflow types (``update_todo_priority``) count as EXECUTION."""
+    try:
+        return Action(action).category.value
+    except ValueError:
+        return "EXECUTION"
 
 
 def _is_new_request(intent: Intent, pending_action: str) -> bool:

@@ -43,6 +43,7 @@ async def test_confirm_declined_keeps_todo(piper: Piper) -> None:
 
     assert len(questions) == 1
     assert "delete the todo" in questions[0]
+    assert "todo: grace" in questions[0]
     assert reply.result["performed"] is False
     assert reply.result["workflow"]["status"] == RunStatus.CANCELLED.value
     assert "did not delete" in reply.message
@@ -152,5 +153,7 @@ async def test_ambiguous_todo_asks_then_completes(piper: Piper) -> None:
         "review the Q3 roadmap",
         "review the Q4 roadmap",
     ]
+    assert answer.intent["action"] == "complete_todo"
+    assert answer.intent["entities"] == {"todo": "Q4"}
     assert answer.result["performed"] is True
     assert todos == {"review the Q3 roadmap": "open", "review the Q4 roadmap": "done"}
