@@ -208,17 +208,23 @@ class Piper:
 
     async def _understand(self, text: str, conversation: Conversation, state: ConversationState) -> _Turn:
         """Classify ``text``, reading it as a follow-up on the last todo or as the answer to an open question when it fits."""
+        known_projects = [project.name for project in await self.database.projects.list()]
         follow_up = _follow_up(text, state.todo_id)
         if follow_up is not None:
             action, entities = follow_up
-            intent = {
-                "category": "EXECUTION", "action": action, "confidence": 1.0,
-                "entities": entities, "classifier": ClassifierName.RULES.value,
-            }
+            if _is_contract_action(action):
+                reported = {
+                    "category": _category_of(action), "action": action, "confidence": 1.0,
+                    "entities": entities, "classifier": ClassifierName.RULES.value,
+                }
+            else:
+                # The reported intent uses only the published action names, so a Piper-only
+                # workflow type (update_todo_priority) shows as the classifier reads the text.
+                classified = await self.classifier.classify(text, known_projects=known_projects, now=self._now())
+                reported = classified.to_json()
             state.pending = None
-            return _Turn(conversation, state, intent, action, entities, text=text)
+            return _Turn(conversation, state, reported, action, entities, text=text)
 
-        known_projects = [project.name for project in await self.database.projects.list()]
         intent = await self.classifier.classify(text, known_projects=known_projects, now=self._now())
 
         if state.pending is not None and not _is_new_request(intent, state.pending["action"]):
@@ -400,6 +406,14 @@ def _follow_up(text: str, todo_id: int | None) -> tuple[str, dict[str, Any]] | N
     if verb == "reopen":
         return "reopen_todo", target
     return None
+
+
+def _is_contract_action(action: str) -> bool:
+    try:
+        Action(action)
+    except ValueError:
+        return False
+    return True
 
 
 def _category_of(action: str) -> str:
