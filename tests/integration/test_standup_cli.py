@@ -417,3 +417,18 @@ def test_standup_global_option_after_command(run_piper: Runner) -> None:
 
     assert result.exit_code == 2
     assert "put it before the command: piper -v standup" in result.error_text
+
+
+def test_standup_item_kinds_are_documented(run_piper: Runner, busy_repo: GitRepo, isolated_environment: Path) -> None:
+    # The contract's kinds plus the three for local git state; README lists the same set.
+    berlin_identity(isolated_environment)
+    (busy_repo.path / "draft.txt").write_text("uncommitted\n")
+    busy_repo.git("checkout", "-q", "-b", "feature/csv")
+    busy_repo.commit("Local only", dt.datetime(2026, 3, 10, 10, tzinfo=BERLIN), files={"d.txt": "1"})
+    run_piper("todo", "add", "Write the PRD")
+
+    data = run_piper("standup", "--repo", str(busy_repo.path), "--json", "--author", "all").json()["data"]
+
+    kinds = {item["kind"] for section in ("yesterday_accomplishments", "today_priorities", "blockers") for item in data[section]}
+    assert kinds <= {"commit", "pull_request", "issue", "review", "todo", "event", "branch", "working_tree", "git_operation"}
+    assert {"todo", "working_tree"} <= kinds
