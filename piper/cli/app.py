@@ -31,6 +31,8 @@ app = typer.Typer(
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
+    # Plain help, like git's: Typer's rich panels label every flag with its type (<bool>).
+    rich_markup_mode=None,
 )
 
 

@@ -14,7 +14,7 @@ from piper.errors import ConfigError, PiperError, UsageError
 if TYPE_CHECKING:
     from piper.config import Settings
 
-app = typer.Typer(help="Create, show and check your settings file, PIPER.user.md.", no_args_is_help=True)
+app = typer.Typer(help="Create, show and check your settings file, PIPER.user.md.", no_args_is_help=True, rich_markup_mode=None)
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "PIPER.user.md"
 """The starter file that ``piper config init`` fills in."""

@@ -7,7 +7,7 @@ import typer
 
 from piper.cli import output
 
-app = typer.Typer(help="Show and upgrade Piper's database (PIPER_DATABASE_URL, else SQLite in the data folder).", no_args_is_help=True)
+app = typer.Typer(help="Show and upgrade Piper's database (PIPER_DATABASE_URL, else SQLite in the data folder).", no_args_is_help=True, rich_markup_mode=None)
 
 
 @app.command("status")

@@ -15,7 +15,7 @@ from piper.errors import UsageError
 if TYPE_CHECKING:
     from piper.domain.conversation import Conversation, Turn
 
-app = typer.Typer(help="List, show and export conversations with Piper.", no_args_is_help=True)
+app = typer.Typer(help="List, show and export conversations with Piper.", no_args_is_help=True, rich_markup_mode=None)
 
 JSON_HELP = "Print the result as JSON."
 

@@ -11,7 +11,7 @@ import typer
 from piper.cli import output
 from piper.errors import UsageError
 
-app = typer.Typer(help="Show and set how Piper words its replies.", no_args_is_help=True)
+app = typer.Typer(help="Show and set how Piper words its replies.", no_args_is_help=True, rich_markup_mode=None)
 
 
 class PersonalityKey(str, enum.Enum):

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from piper.domain.project import Project
     from piper.storage import Database
 
-app = typer.Typer(help="Create, list, show and archive projects.", no_args_is_help=True)
+app = typer.Typer(help="Create, list, show and archive projects.", no_args_is_help=True, rich_markup_mode=None)
 
 JSON_HELP = "Print the result as JSON."
 

@@ -134,25 +134,25 @@ def _show_history(limit: int) -> None:
 
 
 def standup(
-    date: Optional[str] = typer.Option(None, "--date", help="Day the standup is for, YYYY-MM-DD (default: today)."),
-    since: Optional[str] = typer.Option(None, "--since", help="Start of the window, ISO date or datetime (overrides the default)."),
-    until: Optional[str] = typer.Option(None, "--until", help="End of the window, ISO date or datetime; a date includes that whole day."),
-    author: list[str] = typer.Option([], "--author", "-a", help="Name or email whose work counts, or 'all'. Repeatable. Default: your configured identity, else git user.email."),
-    repo: list[str] = typer.Option([], "--repo", "-r", help="Repository to read. Repeatable. Default: the configured ones, else the current one."),
-    scan: list[str] = typer.Option([], "--scan", help="Find repositories below this folder. Repeatable."),
-    depth: Optional[int] = typer.Option(None, "--depth", help="Folder levels below --scan to search (default 3)."),
-    workdays: Optional[str] = typer.Option(None, "--workdays", help="Work week, such as Mon-Fri or Sun-Thu (default: configured, else Mon-Fri)."),
-    source: list[str] = typer.Option([], "--source", "-s", help="Source to use: git, github, todos or calendar. Repeatable. Default: every configured source."),
-    format_name: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
+    date: Optional[str] = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="Day the standup is for, YYYY-MM-DD (default: today)."),
+    since: Optional[str] = typer.Option(None, "--since", metavar="DATE", help="Start of the window, ISO date or datetime (overrides the default)."),
+    until: Optional[str] = typer.Option(None, "--until", metavar="DATE", help="End of the window, ISO date or datetime; a date includes that whole day."),
+    author: list[str] = typer.Option([], "--author", "-a", metavar="NAME|EMAIL|all", help="Name or email whose work counts, or 'all'. Repeatable. Default: your configured identity, else git user.email."),
+    repo: list[str] = typer.Option([], "--repo", "-r", metavar="PATH", help="Repository to read. Repeatable. Default: the configured ones, else the current one."),
+    scan: list[str] = typer.Option([], "--scan", metavar="DIR", help="Find repositories below this folder. Repeatable."),
+    depth: Optional[int] = typer.Option(None, "--depth", metavar="N", help="Folder levels below --scan to search (default 3)."),
+    workdays: Optional[str] = typer.Option(None, "--workdays", metavar="DAYS", help="Work week, such as Mon-Fri or Sun-Thu (default: configured, else Mon-Fri)."),
+    source: list[str] = typer.Option([], "--source", "-s", metavar="SOURCE", help="Source to use: git, github, todos or calendar. Repeatable. Default: every configured source."),
+    format_name: Optional[str] = typer.Option(None, "--format", "-f", metavar="FORMAT", help=FORMAT_HELP),
     json_flag: bool = typer.Option(False, "--json", help="Print the JSON envelope (same as --format json)."),
-    output_file: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the standup to this file instead of stdout."),
-    post: Optional[str] = typer.Option(None, "--post", help="Post the standup, such as slack:#team-standup. Not available in this version: it fails before any work."),
+    output_file: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the standup to this file instead of stdout."),
+    post: Optional[str] = typer.Option(None, "--post", metavar="TARGET", help="Post the standup, such as slack:#team-standup. Not available in this version: it fails before any work."),
     follow_links: Optional[bool] = typer.Option(None, "--follow-links/--no-follow-links", help="Follow symbolic links to folders while scanning."),
     nested: Optional[bool] = typer.Option(None, "--nested/--no-nested", help="Also look for repositories inside found repositories."),
     save: bool = typer.Option(True, "--save/--no-save", help="Store this standup in the history."),
     history: bool = typer.Option(False, "--history", help="List stored standups instead of generating one."),
     show: Optional[int] = typer.Option(None, "--show", metavar="ID", help="Show a stored standup by its id from --history."),
-    limit: int = typer.Option(20, "--limit", help="Number of stored standups --history lists."),
+    limit: int = typer.Option(20, "--limit", metavar="N", help="Number of stored standups --history lists."),
 ) -> None:
     """Report the previous working day: what you did, what is in flight, what is stuck."""
     output.set_json_mode(json_flag or (format_name == "json" and output_file is None))

@@ -17,7 +17,7 @@ from piper.errors import ConfigError, UsageError
 if TYPE_CHECKING:
     from piper.domain.project import Project
 
-app = typer.Typer(help="Keep a list of things to do: add, list, finish, block and remove todos.", no_args_is_help=True)
+app = typer.Typer(help="Keep a list of things to do: add, list, finish, block and remove todos.", no_args_is_help=True, rich_markup_mode=None)
 
 T = TypeVar("T")
 

@@ -13,7 +13,7 @@ from piper.errors import UsageError
 if TYPE_CHECKING:
     from piper.domain.workflow import Workflow
 
-app = typer.Typer(help="List and show the workflows Piper ran.", no_args_is_help=True)
+app = typer.Typer(help="List and show the workflows Piper ran.", no_args_is_help=True, rich_markup_mode=None)
 
 JSON_HELP = "Print the result as JSON."
 MAX_LIMIT = 1000
