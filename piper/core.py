@@ -109,7 +109,8 @@ class Piper:
     Args:
         database: An open database (``piper.storage.open_database()``).
         settings: Defaults to ``load_settings()``.
-        classifier: Defaults to the offline pipeline (rules, then the local model).
+        classifier: Defaults to the offline pipeline (rules, then the local model), with the
+            LLM stage when ``settings.llm.classification`` names a provider.
         engine: Defaults to ``build_engine(database)`` with the todo and project handlers.
         now: Returns the current aware time; defaults to the configured time zone.
     """
@@ -140,7 +141,7 @@ class Piper:
     @property
     def classifier(self) -> IntentClassifier:
         if self._classifier is None:
-            self._classifier = _default_classifier()
+            self._classifier = _default_classifier(self.settings)
         return self._classifier
 
     async def handle_message(
@@ -369,18 +370,25 @@ class Piper:
 _shared_classifier: IntentClassifier | None = None
 
 
-def _default_classifier() -> IntentClassifier:
+def _default_classifier(settings: Settings) -> IntentClassifier:
     """Return the offline classifier, loaded on first use and shared by every Piper in the process.
 
     Loading the local model takes a few hundred milliseconds, so a process
     that handles many messages (the TUI, the MCP server, tests) pays it once.
+    When ``settings`` name a classification provider, the result is a new
+    pipeline around the shared local model with that provider's LLM stage.
     """
+    from piper.intent.classifier import IntentClassifier
+    from piper.intent.llm_classifier import build_llm_classifier
+
     global _shared_classifier
     if _shared_classifier is None:
-        from piper.intent.classifier import IntentClassifier
-
         _shared_classifier = IntentClassifier()
-    return _shared_classifier
+
+    llm = build_llm_classifier(settings)
+    if llm is None:
+        return _shared_classifier
+    return IntentClassifier(embedding=_shared_classifier.embedding, llm=llm)
 
 
 def _follow_up(text: str, todo_id: int | None) -> tuple[str, dict[str, Any]] | None:

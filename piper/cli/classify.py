@@ -39,7 +39,14 @@ def classify(
     if not text.strip():
         raise UsageError("TEXT is empty; give a message to classify.")
 
-    intent = _classifier().classify_local(text, now=_now())
+    import asyncio
+
+    classifier = _classifier()
+    with asyncio.Runner() as runner:
+        try:
+            intent = runner.run(classifier.classify(text, now=_now()))
+        finally:
+            runner.run(_close(classifier))
     if json_flag:
         output.print_success(intent.to_json())
         return
@@ -48,22 +55,38 @@ def classify(
 
 def _classify_lines() -> None:
     """Classify each line of standard input with one loaded model; blank lines are skipped."""
+    import asyncio
+
     classifier = _classifier()
     now = _now()
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        intent = classifier.classify_local(line, now=now)
-        sys.stdout.write(json.dumps(intent.to_json(), ensure_ascii=False) + "\n")
-        sys.stdout.flush()
+    # One event loop for every line: the LLM provider's HTTP connections belong to the loop that opened them.
+    with asyncio.Runner() as runner:
+        try:
+            for line in sys.stdin:
+                if not line.strip():
+                    continue
+                intent = runner.run(classifier.classify(line, now=now))
+                sys.stdout.write(json.dumps(intent.to_json(), ensure_ascii=False) + "\n")
+                sys.stdout.flush()
+        finally:
+            runner.run(_close(classifier))
 
 
 def _classifier() -> IntentClassifier:
     # Imported here: the classifier pulls in numpy and onnxruntime, which --help must not pay for.
+    from piper.config import load_settings
     from piper.intent.classifier import IntentClassifier
+    from piper.intent.llm_classifier import build_llm_classifier
 
     # TODO: pass the database's project names as known_projects once the core exposes a cheap lookup.
-    return IntentClassifier()
+    return IntentClassifier(llm=build_llm_classifier(load_settings()))
+
+
+async def _close(classifier: IntentClassifier) -> None:
+    """Close the LLM provider's connections, if there is a provider, before the event loop ends."""
+    close = getattr(classifier.llm, "aclose", None)
+    if close is not None:
+        await close()
 
 
 def _now() -> dt.datetime:
