@@ -21,6 +21,7 @@ from piper.domain.conversation import Conversation, Role
 from piper.domain.intent import Action, ClassifierName, Intent
 from piper.messages import templates
 from piper.messages.personality import apply_personality
+from piper.queries.conversation import CONVERSATION_ACTIONS, converse, offline_reply
 from piper.queries.drafts import DRAFT_ACTIONS, draft
 from piper.queries.model import QueryContext
 from piper.queries.router import READ_CATEGORIES, QueryRouter
@@ -249,8 +250,8 @@ class Piper:
             answer = await self.router.answer(turn.action, turn.entities, context)
             return self._reply(turn, answer.message, answer.result)
 
-        if turn.action == Action.UNKNOWN.value:
-            return self._reply(turn, templates.unknown_request(), {"performed": False})
+        if turn.action in CONVERSATION_ACTIONS:
+            return await self._converse(turn)
 
         if turn.action in DRAFT_ACTIONS:
             context = QueryContext(database=self.database, settings=self.settings, now=self._now())
@@ -264,6 +265,16 @@ class Piper:
             return self._reply(turn, templates.integration_missing(turn.action, integration), result)
 
         return await self._start_workflow(turn, confirm=confirm, assume_yes=assume_yes)
+
+    async def _converse(self, turn: _Turn) -> Reply:
+        """Answer guidance or an unknown message with the conversation model, or offline when none is configured."""
+        context = QueryContext(database=self.database, settings=self.settings, now=self._now())
+        # The current message is already stored, so it is left out of the history.
+        history = [stored for stored in await self.conversations.turns(turn.conversation.id) if stored.index != turn.user_turn_index]
+        answered = await converse(context, turn.text, history)
+        if answered is None:
+            return self._reply(turn, offline_reply(turn.action), {"performed": False})
+        return self._reply(turn, answered.message, answered.result)
 
     async def _start_workflow(self, turn: _Turn, *, confirm: Confirm | None, assume_yes: bool) -> Reply:
         from piper.errors import UsageError
