@@ -24,7 +24,7 @@ from piper.messages.personality import apply_personality
 from piper.queries.conversation import CONVERSATION_ACTIONS, converse, offline_reply
 from piper.queries.drafts import DRAFT_ACTIONS, draft
 from piper.queries.model import QueryContext
-from piper.queries.router import READ_CATEGORIES, QueryRouter
+from piper.queries.router import READ_ANALYSES, READ_CATEGORIES, QueryRouter
 
 if TYPE_CHECKING:
     from piper.config import Settings
@@ -245,7 +245,7 @@ class Piper:
             return await self._answer_question(turn, confirm=confirm, assume_yes=assume_yes)
 
         category = IntentCategory(turn.intent["category"])
-        if category in READ_CATEGORIES and self.router.handles(turn.action):
+        if (category in READ_CATEGORIES or turn.action in READ_ANALYSES) and self.router.handles(turn.action):
             context = QueryContext(database=self.database, settings=self.settings, now=self._now())
             answer = await self.router.answer(turn.action, turn.entities, context)
             return self._reply(turn, answer.message, answer.result)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from piper.domain.intent import IntentCategory
-from piper.queries import priority, projects, small_talk, standup, todos
+from piper.queries import blockers, priority, projects, small_talk, standup, todos
 from piper.queries.model import QueryAnswer, QueryContext, QueryService
 from piper.queries.sources import UNCONFIGURED_ACTIONS, source_not_configured
 
@@ -18,6 +18,9 @@ READ_CATEGORIES = frozenset({
     IntentCategory.CONVERSATION,
 })
 """Categories the router answers; a message in one of these never creates a workflow."""
+
+READ_ANALYSES = frozenset({"analyze_blockers"})
+"""ANALYSIS actions that are plain reads of Piper's own data, so the router answers them offline too."""
 
 _SERVICES: dict[str, QueryService] = {
     "greeting": small_talk.greeting,
@@ -32,6 +35,7 @@ _SERVICES: dict[str, QueryService] = {
     "list_projects": projects.list_projects,
     "get_project": projects.get_project,
     "list_todos": todos.list_todos,
+    "analyze_blockers": blockers.analyze_blockers,
     **{action: source_not_configured(action) for action in UNCONFIGURED_ACTIONS},
 }
 
