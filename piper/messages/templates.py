@@ -58,10 +58,6 @@ def unsupported(action: str, *, llm_configured: bool) -> str:
     )
 
 
-def unknown_request() -> str:
-    return f"I'm not sure what you mean. I can {OFFLINE_ABILITIES}. Try \"what's on my todo list\"."
-
-
 def workflow_failed(action: str, error: str | None) -> str:
     reason = error or "the task failed without a message"
     return f"I could not {humanize_action(action)}: {reason}"
