@@ -229,7 +229,7 @@ class Piper:
 
         intent = await self.classifier.classify(text, known_projects=known_projects, now=self._now())
 
-        if state.pending is not None and not _is_new_request(intent, state.pending["action"]):
+        if state.pending is not None and not _is_new_request(intent, state.pending):
             # The message answers the open question; the intent stays the classified one for the record.
             return _Turn(conversation, state, intent.to_json(), "__answer__", {"answer": text}, text=text)
 
@@ -443,8 +443,14 @@ def _category_of(action: str) -> str:
         return "EXECUTION"
 
 
-def _is_new_request(intent: Intent, pending_action: str) -> bool:
-    """Return True when a message sent while a question is open is a new request rather than the answer."""
+def _is_new_request(intent: Intent, pending: dict[str, Any]) -> bool:
+    """Return True when a message sent while a question is open is a new request rather than the answer.
+
+    A restated request that now carries the missing field ("create project Atlas" after "What
+    should the project be called?") is a new request too, so its entities are used, not its text.
+    """
     if intent.classifier is ClassifierName.RULES and intent.action is not Action.UNKNOWN:
         return True
-    return intent.confidence >= ANSWER_OVERRIDE_CONFIDENCE and intent.action.value != pending_action
+    if intent.action.value == pending["action"]:
+        return any(field in intent.entities for field in pending.get("missing_fields", ()))
+    return intent.confidence >= ANSWER_OVERRIDE_CONFIDENCE

@@ -93,6 +93,8 @@ def extract_entities(
         entities["channel"] = channel
 
     project = find_project(text, known_projects)
+    if project is None and action is Action.CREATE_PROJECT:
+        project = find_new_project_name(text)
     if project:
         entities["project"] = project
 
@@ -143,6 +145,28 @@ def find_project(text: str, known_projects: Sequence[str]) -> str | None:
         if name and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, re.IGNORECASE):
             return name
     return None
+
+
+_NEW_PROJECT = re.compile(
+    r"\bproject\s+(?:(?:called|named|titled)\s+)?[\"'\u201c]?(?P<name>[^\"'\u201d.!?,;]+?)[\"'\u201d]?\s*[.!?]*$",
+    re.IGNORECASE,
+)
+_NOT_PROJECT_NAMES = frozenset({"for", "about", "to", "please", "now", "today"})
+
+
+def find_new_project_name(text: str) -> str | None:
+    """Return the name in "create a project called Helios" or "new project Atlas Web", else None.
+
+    Only the words after "project" count, so "set up a project for the launch" gives no name.
+    """
+    match = _NEW_PROJECT.search(text.strip())
+    if not match:
+        return None
+    name = match.group("name").strip()
+    first_word = name.split()[0].casefold() if name.split() else ""
+    if not name or first_word in _NOT_PROJECT_NAMES or len(name) > 60:
+        return None
+    return name
 
 
 def _free_text_entities(text: str, action: Action, quoted: str | None) -> dict[str, Any]:

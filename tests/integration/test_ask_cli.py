@@ -158,3 +158,14 @@ def test_personality_set_keeps_file(run_piper: Runner, isolated_environment) -> 
     assert config_file.read_text() == (
         "# Me\n\n```yaml\npersonality:\n  action_orientation: low\n  warmth: high\nidentity:\n  name: Ada\n```\n"
     )
+
+
+def test_ask_restated_request_fills_question(run_piper: Runner) -> None:
+    asked = ask(run_piper, "--new", "set up a project for the launch")
+    conversation_id = asked["conversation_id"]
+    restated = ask(run_piper, "--conversation", conversation_id, "create project Atlas")
+    projects = run_piper("project", "list", "--json").json()["data"]
+
+    assert asked["workflow_id"] is None
+    assert restated["result"]["performed"] is True
+    assert [project["name"] for project in projects["projects"]] == ["Atlas"]

@@ -8,7 +8,7 @@ import pytest
 
 from piper.domain.intent import Action
 from piper.intent.dates import resolve_date
-from piper.intent.entities import extract_entities
+from piper.intent.entities import extract_entities, find_new_project_name
 
 FRIDAY = dt.date(2026, 12, 4)
 WEDNESDAY = dt.date(2026, 12, 2)
@@ -127,3 +127,18 @@ def test_entities_date_uses_now_zone() -> None:
     entities = extract_entities("what's on my calendar tomorrow", Action.GET_CALENDAR, today=dt.date(2026, 12, 31))
 
     assert entities["date"] == "2027-01-01"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("start a new project called Helios", "Helios"),
+        ("create project Atlas", "Atlas"),
+        ('new project "Atlas Web"', "Atlas Web"),
+        ("create a project named Q3 Pricing.", "Q3 Pricing"),
+        ("set up a project for the launch", None),
+        ("add a project", None),
+    ],
+)
+def test_new_project_name(text: str, name: str | None) -> None:
+    assert find_new_project_name(text) == name
