@@ -1,4 +1,4 @@
-"""Where Piper keeps its configuration and data.
+"""Locations of Piper's configuration and data.
 
 Config: ``$PIPER_CONFIG_DIR``, else ``$XDG_CONFIG_HOME/piper``, else
 ``~/.config/piper``. Data (database, knowledge store, logs):

@@ -1,4 +1,4 @@
-"""QueryRouter: answers every read action (queries, status, priority, time, identity, small talk) from real data."""
+"""QueryRouter: sends every read action (queries, status, priority, time, identity, small talk) to a query service that reads real data."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ READ_CATEGORIES = frozenset({
     IntentCategory.IDENTITY,
     IntentCategory.CONVERSATION,
 })
-"""Categories the router answers; a message in one of these never creates a workflow."""
+"""Categories the router handles; a message in one of these never creates a workflow."""
 
 READ_ANALYSES = frozenset({"analyze_blockers"})
-"""ANALYSIS actions that are plain reads of Piper's own data, so the router answers them offline too."""
+"""ANALYSIS actions that are plain reads of Piper's own data, so the router handles them offline too."""
 
 _SERVICES: dict[str, QueryService] = {
     "greeting": small_talk.greeting,
