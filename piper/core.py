@@ -234,7 +234,13 @@ class Piper:
             return _Turn(conversation, state, intent.to_json(), "__answer__", {"answer": text}, text=text)
 
         state.pending = None
-        return _Turn(conversation, state, intent.to_json(), intent.action.value, dict(intent.entities), text=text)
+        entities = dict(intent.entities)
+        if intent.action is Action.CREATE_TODO:
+            # Priority is no classify entity, so it is read here for the workflow only.
+            priority = _priority_in(text)
+            if priority is not None:
+                entities.setdefault("priority", priority)
+        return _Turn(conversation, state, intent.to_json(), intent.action.value, entities, text=text)
 
     # --- Responding -------------------------------------------------------------
 
@@ -425,6 +431,25 @@ def _follow_up(text: str, todo_id: int | None) -> tuple[str, dict[str, Any]] | N
     if verb == "reopen":
         return "reopen_todo", target
     return None
+
+
+_PRIORITY_IN_TEXT = re.compile(
+    r"\b(?:(?P<level>urgent|high|medium|low)(?:[- ]priority|[- ]prio)\b|(?P<urgent>urgent(?:ly)?|asap)\b)",
+    re.IGNORECASE,
+)
+
+
+def _priority_in(text: str) -> str | None:
+    """Return the priority a new todo's message states ("high priority", "urgent", "asap"), else None.
+
+    "high" alone does not count, because "a high-level review" is no priority.
+    """
+    match = _PRIORITY_IN_TEXT.search(text)
+    if match is None:
+        return None
+    if match.group("level"):
+        return match.group("level").casefold()
+    return "urgent"
 
 
 def _is_contract_action(action: str) -> bool:

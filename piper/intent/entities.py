@@ -27,7 +27,7 @@ DOCUMENT_PATH = re.compile(r"(?<![\w/])((?:[\w.-]+/)*[\w.-]+\.(?:md|markdown|txt
 _NOT_REPOSITORIES = {"and/or", "either/or", "n/a", "w/o", "i/o", "yes/no", "on/off", "24/7"}
 
 _CREATE_TODO_LEAD = re.compile(
-    r"^(?:please\s+)?(?:"
+    r"^(?:(?:please|pls|can you|could you|would you|will you)\s+)*(?:"
     r"remind me\b.*?\bto|remember to|don't (?:let me )?forget(?: to)?|make a note to|note to self:?"
     r"|(?:add|create|make|new|put)\s+(?:a\s+|an\s+)?(?:new\s+)?(?:(?:high|low|medium|urgent)[- ]priority\s+)?"
     r"(?:todo|to-do|task|reminder)?\s*(?::|to\b|for\b|about\b)?"

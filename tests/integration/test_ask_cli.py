@@ -169,3 +169,16 @@ def test_ask_restated_request_fills_question(run_piper: Runner) -> None:
     assert asked["workflow_id"] is None
     assert restated["result"]["performed"] is True
     assert [project["name"] for project in projects["projects"]] == ["Atlas"]
+
+
+def test_ask_todo_priority_and_polite_lead(run_piper: Runner) -> None:
+    ask(run_piper, "--new", "add todo: prepare board deck, due 2026-12-31, urgent")
+    ask(run_piper, "hey, can you add a todo to ping Lee about the contract?")
+    ask(run_piper, "add a todo to plan a high-level review")
+    todos = run_piper("todo", "list", "--json").json()["data"]["todos"]
+
+    by_text = {todo["text"]: todo for todo in todos}
+    assert by_text["prepare board deck"]["priority"] == "urgent"
+    assert by_text["prepare board deck"]["due"] == "2026-12-31"
+    assert by_text["ping Lee about the contract"]["priority"] == "medium"
+    assert by_text["plan a high-level review"]["priority"] == "medium"
