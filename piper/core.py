@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from piper.domain.conversation import Conversation, Role
 from piper.domain.intent import Action, ClassifierName, Intent
 from piper.messages import templates
+from piper.messages.humanize import humanize_action
 from piper.messages.personality import apply_personality
 from piper.queries.conversation import CONVERSATION_ACTIONS, converse, offline_reply
 from piper.queries.drafts import DRAFT_ACTIONS, draft
@@ -102,6 +103,9 @@ class _Turn:
     entities: dict[str, Any] = field(default_factory=dict)
     user_turn_index: int | None = None
     text: str = ""
+    parsed: bool = False
+    """True when Piper read the action from the wording itself (a follow-up, "block todo 4 because ..."),
+    so the classifier's confidence in ``intent`` says nothing about it."""
 
 
 class Piper:
@@ -178,7 +182,10 @@ class Piper:
         turn.user_turn_index = user_turn.index
 
         reply = await self._respond(turn, confirm=confirm, assume_yes=assume_yes)
-        voiced = apply_personality(reply.message, reply.intent, reply.result, reply.workflow_id, self.settings.personality)
+        voice_intent = reply.intent
+        if turn.parsed:
+            voice_intent = {**reply.intent, "action": turn.action, "confidence": 1.0, "classifier": ClassifierName.RULES.value}
+        voiced = apply_personality(reply.message, voice_intent, reply.result, reply.workflow_id, self.settings.personality)
         reply = replace(reply, message=voiced)
 
         stored_intent = {**reply.intent, "state": turn.state.to_json()}
@@ -211,7 +218,7 @@ class Piper:
     async def _understand(self, text: str, conversation: Conversation, state: ConversationState) -> _Turn:
         """Classify ``text``, reading it as a follow-up on the last todo or as the answer to an open question when it fits."""
         known_projects = [project.name for project in await self.database.projects.list()]
-        follow_up = _follow_up(text, state.todo_id)
+        follow_up = _block_request(text, state.todo_id) or _follow_up(text, state.todo_id)
         if follow_up is not None:
             action, entities = follow_up
             if _is_contract_action(action):
@@ -225,7 +232,7 @@ class Piper:
                 classified = await self.classifier.classify(text, known_projects=known_projects, now=self._now())
                 reported = classified.to_json()
             state.pending = None
-            return _Turn(conversation, state, reported, action, entities, text=text)
+            return _Turn(conversation, state, reported, action, entities, text=text, parsed=True)
 
         intent = await self.classifier.classify(text, known_projects=known_projects, now=self._now())
 
@@ -264,6 +271,15 @@ class Piper:
             drafted = await draft(context, turn.text)
             if drafted is not None:
                 return self._reply(turn, drafted.message, drafted.result)
+
+        if not turn.parsed and _too_unsure_to_write(turn):
+            confidence = float(turn.intent.get("confidence", 0.0))
+            message = (
+                f"I'm not sure what you want: it could be a request to {humanize_action(turn.action)}, "
+                f"but I'm only {confidence:.0%} sure, so I changed nothing. Say it another way, "
+                "for example \"add a todo to ...\", \"block todo 4 because ...\" or \"mark todo 4 done\"."
+            )
+            return self._reply(turn, message, {"performed": False, "reason": "low_confidence"})
 
         integration = templates.integration_of(turn.action)
         if integration is not None and not self._has_handlers(integration):
@@ -450,6 +466,50 @@ def _priority_in(text: str) -> str | None:
     if match.group("level"):
         return match.group("level").casefold()
     return "urgent"
+
+
+WRITE_CONFIDENCE = 0.5
+"""Below this classifier confidence a change is not made; the reply asks for other words instead."""
+
+_BLOCK_REQUEST = re.compile(
+    r"^(?:please\s+)?block\s+(?:(?:todo|task)\s*#?(?P<id>\d+)|(?P<it>it|that|this)|(?:the\s+)?(?P<words>.+?)\s+(?:todo|task))"
+    r"(?:\s*(?:,|because(?:\s+of)?|since|due to|as|:|-)\s*(?P<reason>.+?))?\s*[.!]?$"
+    r"|^(?:todo|task)\s*#?(?P<id2>\d+)\s+is\s+blocked(?:\s+(?:by|on|because(?:\s+of)?|until)\s+(?P<reason2>.+?))?\s*[.!]?$",
+    re.IGNORECASE,
+)
+
+
+def _block_request(text: str, todo_id: int | None) -> tuple[str, dict[str, Any]] | None:
+    """Read "block todo 4 because legal review pending", "todo 4 is blocked by legal" or "block it: waiting on Sam"."""
+    match = _BLOCK_REQUEST.match(text.strip())
+    if match is None:
+        return None
+
+    if match["id"] or match["id2"]:
+        target = f"#{match['id'] or match['id2']}"
+    elif match["it"]:
+        if todo_id is None:
+            return None
+        target = f"#{todo_id}"
+    else:
+        target = match["words"].strip()
+
+    entities: dict[str, Any] = {"todo": target}
+    reason = match["reason"] or match["reason2"]
+    if reason:
+        entities["reason"] = reason.strip()
+    return "block_todo", entities
+
+
+def _too_unsure_to_write(turn: _Turn) -> bool:
+    """Return True for a change that only a weak classifier guess asked for (rules and the LLM are trusted)."""
+    from piper.workflows.effects import Effect, effect_of
+
+    if effect_of(turn.action).effect is Effect.READ:
+        return False
+    if turn.intent.get("classifier") != ClassifierName.EMBEDDING.value:
+        return False
+    return float(turn.intent.get("confidence", 0.0)) < WRITE_CONFIDENCE
 
 
 def _is_contract_action(action: str) -> bool:

@@ -53,8 +53,16 @@ def classify(
     typer.echo(_describe(intent.to_json()))
 
 
+_BLANK_LINE = {"category": "UNKNOWN", "action": "unknown", "confidence": 0.0, "entities": {}, "classifier": "rules"}
+"""The object printed for a blank input line in ``--jsonl`` mode."""
+
+
 def _classify_lines() -> None:
-    """Classify each line of standard input with one loaded model; blank lines are skipped."""
+    """Classify each line of standard input with one loaded model, printing one object per line.
+
+    A blank line gets an ``unknown`` object with confidence 0, so output line N always
+    belongs to input line N.
+    """
     import asyncio
 
     classifier = _classifier()
@@ -64,6 +72,7 @@ def _classify_lines() -> None:
         try:
             for line in sys.stdin:
                 if not line.strip():
+                    sys.stdout.write(json.dumps(_BLANK_LINE, ensure_ascii=False) + "\n")
                     continue
                 intent = runner.run(classifier.classify(line, now=now))
                 sys.stdout.write(json.dumps(intent.to_json(), ensure_ascii=False) + "\n")

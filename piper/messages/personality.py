@@ -31,7 +31,7 @@ def apply_personality(message: str, intent: dict[str, Any], result: dict[str, An
     if profile.warmth == "high" and performed:
         lines.append("Glad to help. Anything else?")
 
-    if _shows_confidence(intent, profile):
+    if _shows_confidence(intent, profile) and action != "unknown":
         confidence = float(intent.get("confidence", 0.0))
         lines.append(f"_I read this as a request to {humanize_action(action)} ({confidence:.0%} sure, by {intent.get('classifier')})._")
 

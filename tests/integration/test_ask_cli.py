@@ -182,3 +182,21 @@ def test_ask_todo_priority_and_polite_lead(run_piper: Runner) -> None:
     assert by_text["prepare board deck"]["due"] == "2026-12-31"
     assert by_text["ping Lee about the contract"]["priority"] == "medium"
     assert by_text["plan a high-level review"]["priority"] == "medium"
+
+
+def test_ask_block_todo_by_id_and_it(run_piper: Runner) -> None:
+    created = ask(run_piper, "--new", "add a todo to write the Atlas PRD")
+    by_id = ask(run_piper, "block todo 1 because legal review pending")
+    ask(run_piper, "add a todo to call Sam")
+    by_it = ask(run_piper, "block it because Sam is on vacation")
+    todos = {todo["id"]: todo for todo in run_piper("todo", "list", "--json").json()["data"]["todos"]}
+
+    assert created["result"]["performed"] is True
+    assert by_id["result"]["performed"] is True
+    assert by_it["result"]["performed"] is True
+    assert by_id["intent"]["action"] in {action.value for action in Action}
+    assert todos[1]["status"] == "blocked"
+    assert todos[2]["status"] == "blocked"
+    assert len(todos) == 2
+    assert "_I read this as" not in by_id["message"]
+

@@ -58,7 +58,8 @@ def test_classify_jsonl_in_order(run_piper: Runner, monkeypatch: pytest.MonkeyPa
 
     assert result.exit_code == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [row["action"] for row in rows] == ["greeting", "close_issue", "summarize_document"]
+    # The blank second line keeps its place as "unknown", so output line N matches input line N.
+    assert [row["action"] for row in rows] == ["greeting", "unknown", "close_issue", "summarize_document"]
     assert all(set(row) == EXPECTED_KEYS for row in rows)
 
 
@@ -92,3 +93,13 @@ def test_help_skips_heavy_imports() -> None:
 
     assert completed.stdout.strip() == "[]"
     assert time.perf_counter() - started < 2.0
+
+
+def test_classify_jsonl_blank_line_kept(run_piper: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("hello\n\n   \nthanks\n"))
+
+    result = run_piper("classify", "--jsonl")
+
+    actions = [json.loads(line)["action"] for line in result.stdout.splitlines()]
+    assert result.exit_code == 0
+    assert actions == ["greeting", "unknown", "unknown", "thanks"]

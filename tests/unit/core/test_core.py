@@ -157,3 +157,32 @@ async def test_ambiguous_todo_asks_then_completes(piper: Piper) -> None:
     assert answer.intent["entities"] == {"todo": "Q4"}
     assert answer.result["performed"] is True
     assert todos == {"review the Q3 roadmap": "open", "review the Q4 roadmap": "done"}
+
+
+class _UnsureClassifier:
+    """Classifies every message as create_todo with a weak embedding score."""
+
+    async def classify(self, text, *, known_projects=(), now=None):  # noqa: ANN001, ANN201
+        from piper.domain.intent import Action, ClassifierName, Intent, IntentCategory
+
+        return Intent(
+            category=IntentCategory.EXECUTION,
+            action=Action.CREATE_TODO,
+            confidence=0.27,
+            entities={"todo": text},
+            classifier=ClassifierName.EMBEDDING,
+        )
+
+
+async def test_unsure_guess_changes_nothing() -> None:
+    from piper.storage import open_database
+
+    async with open_database() as db:
+        unsure = Piper(db, classifier=_UnsureClassifier())
+        reply = await unsure.handle_message("todo 4 is maybe sort of stuck", new=True)
+        todos = await db.todos.list()
+
+    assert reply.result == {"performed": False, "reason": "low_confidence"}
+    assert reply.workflow_id is None
+    assert "27% sure" in reply.message
+    assert todos == []
