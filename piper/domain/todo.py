@@ -166,6 +166,10 @@ def check_transition(todo: Todo, target: TodoStatus) -> None:
         raise TodoStateError(f"Todo {todo.id} is already open.", details=details)
 
 
+MAX_TODO_TEXT = 1000
+"""Longest todo text in characters: a todo is one line in lists and standups."""
+
+
 def normalize_text(text: str) -> str:
     """Return the todo text on one line: a leading byte-order mark dropped, runs of
     whitespace and control characters (tabs, newlines) turned into one space.
@@ -178,6 +182,11 @@ def normalize_text(text: str) -> str:
     without_controls = "".join(" " if character.isspace() or unicodedata.category(character) == "Cc" else character
                                for character in text.lstrip("\ufeff"))
     cleaned = " ".join(without_controls.split())
+    if len(cleaned) > MAX_TODO_TEXT:
+        raise UsageError(
+            f"The todo text is {len(cleaned)} characters long; the limit is {MAX_TODO_TEXT}.",
+            hint="Keep the todo to one line and put the details in a document.",
+        )
     if not cleaned:
         raise UsageError("The todo text is empty.", hint='Give the text in quotes: piper todo add "Write the spec"')
     return cleaned

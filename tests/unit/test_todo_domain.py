@@ -135,3 +135,9 @@ def test_todo_json_nulls_for_missing_values() -> None:
 
 def test_normalize_text_one_line():
     assert normalize_text("\ufeffcall\tthe\nvendor \x07 now ") == "call the vendor now"
+
+
+def test_normalize_text_rejects_overlong():
+    with pytest.raises(UsageError, match="limit is 1000"):
+        normalize_text("x" * 1001)
+    assert normalize_text("x" * 1000) == "x" * 1000
