@@ -59,7 +59,11 @@ class Reply:
     """Piper's reply to one message: the ``data`` object of ``piper ask --json``."""
 
     intent: dict[str, Any]
-    """As ``piper classify --json`` prints it; a follow-up shows the workflow type it ran as its action."""
+    """As ``piper classify --json`` prints it, with a published action name only.
+
+    For a follow-up that runs a Piper-only workflow type (``update_todo_priority``), this is the
+    classifier's reading of the text; the workflow records the type that ran.
+    """
 
     message: str
     """Markdown for people."""

@@ -81,7 +81,7 @@ def _write_file(path: Path, text: str) -> None:
         raise PiperError(f"could not write {path}: {exc.strerror or exc}.") from None
 
 
-def _emit(report: StandupReport, format_name: str, output_file: Path | None, run_id: int | None) -> None:
+def _emit(report: StandupReport, format_name: str, output_file: Path | None) -> None:
     from piper.standup.render import render_text_format
 
     data = report.to_json()
@@ -170,7 +170,7 @@ def standup(
         from piper.standup.history import load_run
 
         stored = asyncio.run(load_run(show))
-        _emit(stored, chosen_format, output_file, show)
+        _emit(stored, chosen_format, output_file)
         return
 
     if post is not None:
@@ -204,7 +204,7 @@ def standup(
     )
     request = build_request(options, settings)
     outcome = _run(request, save=save)
-    _emit(outcome.report, chosen_format, output_file, outcome.run_id)
+    _emit(outcome.report, chosen_format, output_file)
 
 
 def _check_post_target(post: str) -> None:

@@ -60,7 +60,9 @@ def test_text_says_when_section_is_empty() -> None:
 def test_markdown_escapes_and_links_commits() -> None:
     text = render_text_format(_report(), "markdown")
     assert text.startswith("# Standup for Monday 9 March 2026\n")
-    assert "## Yesterday" in text and "## Today" in text and "## Blockers" in text
+    assert "## Yesterday" in text
+    assert "## Today" in text
+    assert "## Blockers" in text
     assert f"- Fix \\<export\\> & \\*bold\\* \\_it\\_ ([`0123456`](https://github.com/acme/web/commit/{SHA}))" in text
     assert "**/work/web**" in text
 
