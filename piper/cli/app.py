@@ -13,13 +13,19 @@ import typer
 
 from piper import __version__
 from piper.cli import ask as ask_commands
+from piper.cli import auth as auth_commands
+from piper.cli import chat as chat_commands
 from piper.cli import classify as classify_commands
 from piper.cli import config as config_commands
 from piper.cli import db as db_commands
+from piper.cli import docs as docs_commands
 from piper.cli import history as history_commands
+from piper.cli import issue as issue_commands
+from piper.cli import notion as notion_commands
 from piper.cli import output
 from piper.cli import personality as personality_commands
 from piper.cli import project as project_commands
+from piper.cli import slack as slack_commands
 from piper.cli import standup as standup_commands
 from piper.cli import todo as todo_commands
 from piper.cli import workflow as workflow_commands
@@ -81,3 +87,9 @@ app.add_typer(project_commands.app, name="project")
 app.add_typer(workflow_commands.app, name="workflow")
 app.add_typer(history_commands.app, name="history")
 app.add_typer(personality_commands.app, name="personality")
+app.command("chat")(chat_commands.chat)
+app.add_typer(auth_commands.app, name="auth")
+app.add_typer(issue_commands.app, name="issue")
+app.add_typer(slack_commands.app, name="slack")
+app.add_typer(notion_commands.app, name="notion")
+app.add_typer(docs_commands.app, name="docs")

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from piper.domain.intent import IntentCategory
-from piper.queries import blockers, priority, projects, small_talk, standup, todos
+from piper.queries import blockers, calendar, documents, github, priority, projects, small_talk, standup, todos
 from piper.queries.model import QueryAnswer, QueryContext, QueryService
-from piper.queries.sources import UNCONFIGURED_ACTIONS, source_not_configured
 
 READ_CATEGORIES = frozenset({
     IntentCategory.QUERY,
@@ -19,8 +18,8 @@ READ_CATEGORIES = frozenset({
 })
 """Categories the router handles; a message in one of these never creates a workflow."""
 
-READ_ANALYSES = frozenset({"analyze_blockers"})
-"""ANALYSIS actions that are plain reads of Piper's own data, so the router handles them offline too."""
+READ_ANALYSES = frozenset({"analyze_blockers", "analyze_issue", "analyze_document", "summarize_document"})
+"""ANALYSIS and SYNTHESIS actions that only read, so the router handles them and no workflow is made."""
 
 _SERVICES: dict[str, QueryService] = {
     "greeting": small_talk.greeting,
@@ -36,7 +35,9 @@ _SERVICES: dict[str, QueryService] = {
     "get_project": projects.get_project,
     "list_todos": todos.list_todos,
     "analyze_blockers": blockers.analyze_blockers,
-    **{action: source_not_configured(action) for action in UNCONFIGURED_ACTIONS},
+    **github.SERVICES,
+    **calendar.SERVICES,
+    **documents.SERVICES,
 }
 
 

@@ -97,12 +97,18 @@ class OrchestrationEngine:
 
 
 def build_engine(database: Database, *, default_timeout: float = DEFAULT_TASK_TIMEOUT) -> OrchestrationEngine:
-    """Return an engine with the todo and project handlers that saves workflows to ``database``."""
+    """Return an engine with every task handler that saves workflows to ``database``."""
     from piper.storage.repositories.workflows import WorkflowRepository
+    from piper.workflows.handlers.github import register_github_handlers
+    from piper.workflows.handlers.notion import register_notion_handlers
     from piper.workflows.handlers.projects import register_project_handlers
+    from piper.workflows.handlers.slack import register_slack_handlers
     from piper.workflows.handlers.todos import register_todo_handlers
 
     engine = OrchestrationEngine(database=database, store=WorkflowRepository(database), default_timeout=default_timeout)
     register_todo_handlers(engine.handlers)
     register_project_handlers(engine.handlers)
+    register_github_handlers(engine.handlers)
+    register_slack_handlers(engine.handlers)
+    register_notion_handlers(engine.handlers)
     return engine

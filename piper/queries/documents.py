@@ -1,0 +1,9 @@
+"""Read queries answered from documents."""
+
+from __future__ import annotations
+
+from piper.queries.model import QueryService
+from piper.queries.sources import source_not_configured
+
+SERVICES: dict[str, QueryService] = {action: source_not_configured(action) for action in ['search_documents', 'list_documents']}
+"""Read action to query service."""
