@@ -263,7 +263,7 @@ class Piper:
 
         category = IntentCategory(turn.intent["category"])
         if (category in READ_CATEGORIES or turn.action in READ_ANALYSES) and self.router.handles(turn.action):
-            context = QueryContext(database=self.database, settings=self.settings, now=self._now())
+            context = QueryContext(database=self.database, settings=self.settings, now=self._now(), text=turn.text)
             answer = await self.router.answer(turn.action, turn.entities, context)
             return self._reply(turn, answer.message, answer.result)
 

@@ -21,6 +21,9 @@ class QueryContext:
     now: dt.datetime
     """Current time in the user's time zone (aware)."""
 
+    text: str = ""
+    """The user's message, for details the classifier's entities leave out (a time of day)."""
+
 
 @dataclass(frozen=True, slots=True)
 class QueryAnswer:
