@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,6 +41,14 @@ MAX_TOKENS = 128
 """all-MiniLM-L6-v2 was trained on inputs of up to 128 tokens; longer inputs are truncated."""
 
 BATCH_SIZE = 32
+
+BATCH_TOKENS = 2048
+"""Token budget of one batch in :meth:`EmbeddingModel.embed_passages` (rows x padded length).
+
+Measured on int8 MiniLM: throughput per token is flat from about 1,000 to
+4,000 tokens per batch, and smaller batches let the parallel sessions share
+the work evenly.
+"""
 
 
 class EmbeddingModelError(PiperError):
@@ -92,6 +102,8 @@ class EmbeddingModel:
         self._lock = threading.Lock()
         self._session = None
         self._tokenizer = None
+        self._extra_sessions: list = []
+        self._counting_tokenizer = None
         self.load_seconds: float | None = None
         """Wall-clock time the last :meth:`load` took, for benchmarks."""
 
@@ -114,14 +126,11 @@ class EmbeddingModel:
             # Pad each batch only to its longest member: short messages would otherwise pay for 128 tokens.
             tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
 
-            options = onnxruntime.SessionOptions()
-            options.intra_op_num_threads = 1
-            options.inter_op_num_threads = 1
-            options.log_severity_level = 3
-            session = onnxruntime.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
+            session = _open_session(model_path)
 
             self._tokenizer = tokenizer
             self._session = session
+            self._loaded_model_path = model_path
             self.load_seconds = time.perf_counter() - started
             logger.debug("Loaded embedding model %s in %.3f s", MODEL_ID, self.load_seconds)
 
@@ -161,6 +170,125 @@ class EmbeddingModel:
 
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+
+
+    def token_counts(self, texts: Sequence[str]) -> list[int]:
+        """Return the number of model tokens of each text, without truncation and including [CLS] and [SEP]."""
+        with self._lock:
+            if self._counting_tokenizer is None:
+                from tokenizers import Tokenizer
+
+                _verify(self._tokenizer_path, TOKENIZER_SHA256, "embedding tokenizer")
+                tokenizer = Tokenizer.from_file(str(self._tokenizer_path))
+                # tokenizer.json may carry padding or truncation settings, which would distort the counts.
+                tokenizer.no_padding()
+                tokenizer.no_truncation()
+                self._counting_tokenizer = tokenizer
+        return [len(encoding.ids) for encoding in self._counting_tokenizer.encode_batch(list(texts))]
+
+    def embed_passages(
+        self,
+        texts: Sequence[str],
+        *,
+        sessions: int | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> np.ndarray:
+        """Embed many texts fast and return one L2-normalised row per text, in input order.
+
+        The texts are sorted by token count and cut into batches of about
+        :data:`BATCH_TOKENS` padded tokens, so a batch pads little. The
+        batches run on ``sessions`` single-threaded ONNX sessions in parallel
+        threads (onnxruntime releases the GIL), by default one per usable
+        core up to 4. ``progress`` is called with the number of texts each
+        finished batch held. The vectors equal those of :meth:`embed` up to
+        float rounding.
+        """
+        import numpy as np
+
+        self.load()
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+
+        encodings = self._tokenizer.encode_batch(list(texts))
+        order = sorted(range(len(texts)), key=lambda index: sum(encodings[index].attention_mask))
+        batches = _token_budget_batches(order, [sum(encoding.attention_mask) for encoding in encodings])
+
+        session_list = self._sessions(sessions or default_session_count())
+        result = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        progress_lock = threading.Lock()
+
+        def run(worker: int) -> None:
+            session = session_list[worker]
+            for batch in batches[worker :: len(session_list)]:
+                length = max(sum(encodings[index].attention_mask) for index in batch)
+                input_ids = np.array([encodings[index].ids[:length] for index in batch], dtype=np.int64)
+                attention_mask = np.array([encodings[index].attention_mask[:length] for index in batch], dtype=np.int64)
+                result[batch] = _pooled(session, input_ids, attention_mask)
+                if progress is not None:
+                    with progress_lock:
+                        progress(len(batch))
+
+        if len(session_list) == 1:
+            run(0)
+        else:
+            with ThreadPoolExecutor(max_workers=len(session_list)) as pool:
+                for future in [pool.submit(run, worker) for worker in range(len(session_list))]:
+                    future.result()
+        return result
+
+    def _sessions(self, count: int) -> list:
+        with self._lock:
+            while len(self._extra_sessions) < count - 1:
+                self._extra_sessions.append(_open_session(self._loaded_model_path))
+        return [self._session, *self._extra_sessions[: count - 1]]
+
+
+def default_session_count() -> int:
+    """Return the number of parallel inference sessions for bulk embedding: the usable cores, 1 to 4."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS and Windows have no sched_getaffinity
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 4))
+
+
+def _open_session(model_path: Path):
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    return onnxruntime.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
+
+
+def _token_budget_batches(order: list[int], lengths: list[int]) -> list[list[int]]:
+    """Cut indexes sorted by length into batches whose rows x longest length stays within BATCH_TOKENS."""
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for index in order:
+        if current and (len(current) + 1) * lengths[index] > BATCH_TOKENS:
+            batches.append(current)
+            current = []
+        current.append(index)
+    if current:
+        batches.append(current)
+    return batches
+
+
+def _pooled(session, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+    import numpy as np
+
+    (hidden,) = session.run(
+        ["last_hidden_state"],
+        {"input_ids": input_ids, "attention_mask": attention_mask, "token_type_ids": np.zeros_like(input_ids)},
+    )
+
+    # Mean pooling over real tokens only, as sentence-transformers does for this model.
+    mask = attention_mask[:, :, None].astype(np.float32)
+    pooled = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
+    norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+    return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
 
 
 _shared: EmbeddingModel | None = None
