@@ -29,6 +29,7 @@ from piper.storage.migrations import HEAD_REVISION
 from piper.storage.url import DatabaseLocation, resolve_location
 
 if TYPE_CHECKING:
+    from piper.storage.repositories.documents import DocumentRepository
     from piper.storage.repositories.projects import ProjectRepository
     from piper.storage.repositories.standup_runs import StandupRunRepository
     from piper.storage.repositories.todos import TodoRepository
@@ -93,6 +94,12 @@ class Database:
         from piper.storage.repositories.standup_runs import StandupRunRepository
 
         return StandupRunRepository(self)
+
+    @property
+    def documents(self) -> DocumentRepository:
+        from piper.storage.repositories.documents import DocumentRepository
+
+        return DocumentRepository(self)
 
 
 async def _rollback_quietly(session: AsyncSession) -> None:

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Date,
     Float,
@@ -41,6 +42,7 @@ PRIORITIES = ("low", "medium", "high", "urgent")
 TODO_STATUSES = ("open", "blocked", "done")
 RUN_STATUSES = ("pending", "running", "completed", "failed", "cancelled", "skipped")
 ROLES = ("user", "assistant")
+DOCUMENT_STATUSES = ("indexing", "ready")
 
 # SQLite reuses the largest rowid after a delete unless the table is
 # AUTOINCREMENT; a removed todo's id must never name a new todo.
@@ -204,3 +206,35 @@ class TurnRow(Base):
     intent: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
     workflow_id: Mapped[str | None] = mapped_column(ForeignKey("workflows.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class DocumentRow(Base):
+    """A file in the knowledge base. Its passages live in the knowledge index, keyed by ``path``."""
+
+    __tablename__ = "documents"
+    __table_args__ = (CheckConstraint(f"status IN {DOCUMENT_STATUSES!r}", name="status"), AUTOINCREMENT)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    path: Mapped[str] = mapped_column(String(4096), unique=True)
+    """Absolute path, symbolic links not resolved."""
+
+    display_path: Mapped[str] = mapped_column(String(4096))
+    """The path as the user added it, shown in results."""
+
+    title: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(10))
+    sha256: Mapped[str] = mapped_column(String(64))
+    """Hex sha256 of the file's bytes when it was indexed."""
+
+    size: Mapped[int] = mapped_column(BigInteger)
+    """Size in bytes."""
+
+    mtime: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    """The file's modification time when it was indexed."""
+
+    passage_count: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    """``indexing`` while its passages are being replaced, ``ready`` once the index holds them all."""
+
+    added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

@@ -14,7 +14,7 @@ matches :mod:`piper.storage.models`.
 
 from __future__ import annotations
 
-REVISIONS: tuple[str, ...] = ("0001", "0002")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
 """Every revision this Piper knows, oldest first."""
 
 HEAD_REVISION = REVISIONS[-1]
