@@ -294,6 +294,31 @@ class LLMSettings(_Section):
     """Retries after a timeout, a refused connection, HTTP 429 or HTTP 5xx."""
 
 
+class GitHubSettings(_Section):
+    """Where the GitHub commands and the standup's GitHub source look."""
+
+    api_url: Annotated[str, AfterValidator(_check_server_url)] | None = None
+    """REST API base URL such as ``https://ghe.example/api/v3``; None uses ``PIPER_GITHUB_API_URL``, else https://api.github.com."""
+
+    repositories: list[RepositoryName] = Field(default_factory=list)
+    """``owner/name`` repositories the standup reads; empty means all of the user's activity."""
+
+    idle_days: Annotated[int, Field(ge=1)] = 5
+    """Days without an update after which an open issue or pull request is listed as "watch"."""
+
+    timeout_seconds: Annotated[float, AfterValidator(_check_timeout)] = 15.0
+    """Seconds one request may take before Piper gives up on it and maybe retries."""
+
+    max_retries: Annotated[int, AfterValidator(_check_retry_count)] = 3
+    """Retries after a timeout, a refused connection or HTTP 5xx (reads only; see the user guide)."""
+
+    request_interval_seconds: Annotated[float, Field(ge=0)] = 0.25
+    """Minimum pause between two requests, so a long listing does not trip GitHub's secondary rate limit."""
+
+    write_interval_seconds: Annotated[float, Field(ge=0)] = 1.0
+    """Minimum pause before a write that follows another write; GitHub asks for at least one second."""
+
+
 PersonalityLevel = Literal["low", "medium", "high"]
 
 
@@ -313,6 +338,132 @@ class PersonalitySettings(_Section):
     """How much detail a reply carries: high adds the workflow id and status."""
 
 
+def _check_theme(value: str) -> str:
+    from piper.tui.options import THEMES
+
+    if value in THEMES:
+        return value
+    matches = difflib.get_close_matches(value, THEMES, n=1)
+    suggestion = f"Did you mean '{matches[0]}'? " if matches else ""
+    raise _invalid(f"unknown theme {value!r}.", f"{suggestion}Themes are {', '.join(THEMES)}.")
+
+
+def _check_chat_keys(value: dict[str, str]) -> dict[str, str]:
+    from piper.tui.options import ACTIONS, PANEL_ACTIONS, key_problem
+
+    for action, key in value.items():
+        if action not in ACTIONS:
+            matches = difflib.get_close_matches(action, list(ACTIONS), n=1)
+            suggestion = f"Did you mean '{matches[0]}'? " if matches else ""
+            raise _invalid(f"unknown chat action {action!r}.", f"{suggestion}Actions are {', '.join(ACTIONS)}.")
+        problem = key_problem(key)
+        if problem is not None:
+            raise _invalid(f"{action}: {problem}", "Write a key such as ctrl+n, f2 or escape.")
+
+    # A key bound twice would run only one of its actions, so the clash is reported here.
+    owners: dict[str, str] = {}
+    for action, default in ACTIONS.items():
+        if action in PANEL_ACTIONS:
+            continue
+        key = value.get(action, default.key)
+        if key in owners:
+            raise _invalid(f"{key!r} is bound to both {owners[key]} and {action}.", "Give each action its own key.")
+        owners[key] = action
+    return value
+
+
+class ChatSettings(_Section):
+    """The chat TUI (``piper chat``): its theme and keys."""
+
+    theme: Annotated[str, AfterValidator(_check_theme)] = "textual-dark"
+    """One of Textual's built-in themes."""
+
+    keys: Annotated[dict[str, str], AfterValidator(_check_chat_keys)] = Field(default_factory=dict)
+    """Action name to key, such as ``standup: f2``; actions left out keep their default keys."""
+
+
+def _check_notion_id(value: str) -> str:
+    from piper.integrations.notion.ids import INVALID_ID_HINT, parse_notion_id
+
+    parsed = parse_notion_id(value)
+    if parsed is None:
+        raise _invalid(f"{value!r} is not a Notion page ID or page URL.", INVALID_ID_HINT)
+    return parsed
+
+
+class NotionSettings(_Section):
+    """Where ``piper notion publish`` and the chat publish pages, and how long Notion may take."""
+
+    default_parent: Annotated[str, AfterValidator(_check_notion_id)] | None = None
+    """Page under which new pages go when no ``--parent`` or ``--database`` is given: an ID or a page URL."""
+
+    timeout_seconds: Annotated[float, AfterValidator(_check_timeout)] = 30.0
+    """Seconds one request to Notion may take."""
+
+    max_retries: Annotated[int, AfterValidator(_check_retry_count)] = 3
+    """Retries after a timeout, a refused connection, HTTP 409, 429 or 5xx."""
+
+
+def _check_calendar_url(value: str) -> str:
+    if re.match(r"^(?:https?|webcals?)://[^/\s]+", value, re.IGNORECASE):
+        return value
+    raise _invalid(
+        f"{value!r} is not an http://, https:// or webcal:// URL.",
+        "Copy the calendar's iCal address (it usually ends in .ics), or use 'path:' for a file.",
+    )
+
+
+def _check_calendar_name(value: str) -> str:
+    if value.strip():
+        return value.strip()
+    raise _invalid("the calendar name is empty.", "Name the calendar, such as Work; the name appears in errors and in the chat.")
+
+
+class CalendarSetting(_Section):
+    """One calendar: an ``.ics`` file or an iCal URL. A missing file is reported when the calendar is read."""
+
+    name: Annotated[str, AfterValidator(_check_calendar_name)]
+    path: ConfigPath | None = None
+    url: Annotated[str, AfterValidator(_check_calendar_url)] | None = None
+    """``http://``, ``https://`` or ``webcal://`` (read as ``https://``)."""
+
+    enabled: bool = True
+    """False keeps the entry in the file but leaves the calendar out of the standup and the chat."""
+
+    @model_validator(mode="after")
+    def _one_location(self) -> CalendarSetting:
+        if (self.path is None) == (self.url is None):
+            problem = "has both 'path' and 'url'." if self.path is not None else "has neither 'path' nor 'url'."
+            raise _invalid(f"the calendar {self.name!r} {problem}", "Give exactly one: 'path:' for an .ics file or 'url:' for an iCal address.")
+        return self
+
+
+def _check_calendar_names(calendars: list[CalendarSetting]) -> list[CalendarSetting]:
+    seen: set[str] = set()
+    for calendar in calendars:
+        key = calendar.name.casefold()
+        if key in seen:
+            raise _invalid(f"two calendars are named {calendar.name!r}.", "Give each calendar its own name.")
+        seen.add(key)
+    return calendars
+
+
+class DocumentsSettings(_Section):
+    """How ``piper docs`` reads files into the knowledge base and answers from it."""
+
+    max_file_size_mb: Annotated[float, Field(gt=0)] = 20.0
+    """Files larger than this, in megabytes (MiB), are skipped when added."""
+
+    follow_links: bool = False
+    """Follow symbolic links that point outside an added folder, as ``--follow-links`` does."""
+
+    search_results: Annotated[int, Field(ge=1, le=100)] = 5
+    """Passages that search and ask use when no ``-k`` is given."""
+
+    summary_sentences: Annotated[int, Field(ge=1, le=50)] = 5
+    """Sentences in an extractive summary, the one made without an LLM."""
+
+
 class Settings(_Section):
     identity: Identity = Field(default_factory=Identity)
     repositories: list[ConfigPath] = Field(default_factory=list)
@@ -323,6 +474,12 @@ class Settings(_Section):
     standup: StandupSettings = Field(default_factory=StandupSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     personality: PersonalitySettings = Field(default_factory=PersonalitySettings)
+    calendars: Annotated[list[CalendarSetting], AfterValidator(_check_calendar_names)] = Field(default_factory=list)
+    """Calendars read for the standup's today section and for questions such as "am I free at 3?"."""
+    notion: NotionSettings = Field(default_factory=NotionSettings)
+    chat: ChatSettings = Field(default_factory=ChatSettings)
+    github: GitHubSettings = Field(default_factory=GitHubSettings)
+    documents: DocumentsSettings = Field(default_factory=DocumentsSettings)
 
     source_path: Path | None = Field(default=None, exclude=True)
     """The file these settings were read from, or None for built-in defaults."""

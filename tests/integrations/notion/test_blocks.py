@@ -1,0 +1,153 @@
+"""Markdown to Notion blocks: every construct the publisher supports, and Notion's size limits."""
+
+from __future__ import annotations
+
+from piper.integrations.notion.blocks import Block, first_heading_title, markdown_to_blocks
+from piper.integrations.notion.languages import notion_language
+from piper.integrations.notion.publish import prepare_request
+from piper.integrations.notion.rich_text import split_text, utf16_length
+
+
+def _texts(block: Block) -> list[dict]:
+    return block.body["rich_text"]
+
+
+def test_headings_map_to_three_levels() -> None:
+    blocks = markdown_to_blocks("# One\n\n## Two\n\n### Three\n\n#### Four\n\n###### Six\n")
+
+    assert [block.type for block in blocks] == ["heading_1", "heading_2", "heading_3", "heading_3", "heading_3"]
+    assert _texts(blocks[3])[0]["text"]["content"] == "Four"
+
+
+def test_inline_annotations_and_links() -> None:
+    [block] = markdown_to_blocks("Plain **bold** *italic* `code` ~~gone~~ [site](https://example.com) [local](./notes.md)\n")
+    items = _texts(block)
+
+    styled = {item["text"]["content"]: item.get("annotations", {}) for item in items}
+    assert styled["bold"] == {"bold": True}
+    assert styled["italic"] == {"italic": True}
+    assert styled["code"] == {"code": True}
+    assert styled["gone"] == {"strikethrough": True}
+    links = {item["text"]["content"]: item["text"].get("link") for item in items}
+    assert links["site"] == {"url": "https://example.com"}
+    # Notion rejects relative URLs, so a relative link keeps its text without the link.
+    assert "local" in "".join(item["text"]["content"] for item in items)
+    assert all(item["text"].get("link") is None for item in items if "local" in item["text"]["content"])
+
+
+def test_nested_bold_inside_link() -> None:
+    [block] = markdown_to_blocks("[**bold link**](https://example.com/x)\n")
+    [item] = _texts(block)
+
+    assert item["annotations"] == {"bold": True}
+    assert item["text"]["link"] == {"url": "https://example.com/x"}
+
+
+def test_soft_break_is_space_hard_break_is_newline() -> None:
+    [block] = markdown_to_blocks("first\nsecond  \nthird\n")
+
+    assert _texts(block)[0]["text"]["content"] == "first second\nthird"
+
+
+def test_lists_nest_and_number() -> None:
+    blocks = markdown_to_blocks("- a\n  - b\n    1. c\n- d\n\n1. one\n2. two\n")
+
+    assert [block.type for block in blocks] == ["bulleted_list_item", "bulleted_list_item", "numbered_list_item", "numbered_list_item"]
+    [child] = blocks[0].children
+    assert child.type == "bulleted_list_item"
+    assert child.children[0].type == "numbered_list_item"
+    assert _texts(child.children[0])[0]["text"]["content"] == "c"
+
+
+def test_task_list_items_become_to_dos() -> None:
+    blocks = markdown_to_blocks("- [ ] open task\n- [x] done task\n- [X] also done\n- plain [ ] item\n")
+
+    assert [block.type for block in blocks] == ["to_do", "to_do", "to_do", "bulleted_list_item"]
+    assert [block.body.get("checked") for block in blocks[:3]] == [False, True, True]
+    assert _texts(blocks[0])[0]["text"]["content"] == "open task"
+
+
+def test_code_fence_languages() -> None:
+    blocks = markdown_to_blocks("```py\nprint(1)\n```\n\n```klingon\nx\n```\n\n```\nplain\n```\n\n    indented\n")
+
+    assert [block.body["language"] for block in blocks] == ["python", "plain text", "plain text", "plain text"]
+    assert _texts(blocks[0])[0]["text"]["content"] == "print(1)"
+    assert _texts(blocks[3])[0]["text"]["content"] == "indented"
+
+
+def test_language_aliases() -> None:
+    assert notion_language("ts") == "typescript"
+    assert notion_language("Python title=x.py") == "python"
+    assert notion_language("c++") == "c++"
+    assert notion_language("") == "plain text"
+
+
+def test_quote_divider_and_table() -> None:
+    blocks = markdown_to_blocks("> said\n>\n> more\n\n---\n\n| a | b |\n|---|---|\n| 1 |\n| 2 | 3 |\n")
+
+    assert [block.type for block in blocks] == ["quote", "divider", "table"]
+    assert blocks[0].children[0].type == "paragraph"
+    table = blocks[2]
+    assert table.body == {"table_width": 2, "has_column_header": True, "has_row_header": False}
+    assert [row.type for row in table.children] == ["table_row"] * 3
+    # A short row is padded to the table's width, because Notion requires every row to have it.
+    assert len(table.children[1].body["cells"]) == 2
+    assert table.children[1].body["cells"][1] == []
+
+
+def test_long_text_split_at_2000() -> None:
+    [block] = markdown_to_blocks("word " * 1000 + "\n")
+    items = _texts(block)
+
+    assert len(items) == 3
+    assert all(utf16_length(item["text"]["content"]) <= 2000 for item in items)
+    assert "".join(item["text"]["content"] for item in items) == ("word " * 1000).strip()
+
+
+def test_split_counts_utf16_units() -> None:
+    text = "😀" * 1500
+    pieces = list(split_text(text))
+
+    assert [utf16_length(piece) for piece in pieces] == [2000, 1000]
+    assert "".join(pieces) == text
+
+
+def test_more_than_100_elements_continue() -> None:
+    markdown = " ".join(f"**b{i}** n{i}" for i in range(120)) + "\n"
+    blocks = markdown_to_blocks(markdown)
+
+    assert [block.type for block in blocks] == ["paragraph", "paragraph", "paragraph"]
+    assert [len(_texts(block)) for block in blocks] == [100, 100, 40]
+
+
+def test_first_heading_title() -> None:
+    assert first_heading_title("# Roadmap\n\ntext\n") == "Roadmap"
+    assert first_heading_title("intro\n\n# Later\n") is None
+    assert first_heading_title("## Small\n") is None
+
+
+def test_empty_document_has_no_blocks() -> None:
+    assert markdown_to_blocks("") == []
+    assert markdown_to_blocks("\n\n   \n") == []
+
+
+def test_request_keeps_two_levels() -> None:
+    blocks = markdown_to_blocks("- a\n  - b\n    - c\n")
+    payload, pending, sent = prepare_request(blocks)
+
+    item = payload[0]["bulleted_list_item"]
+    assert item["children"][0]["bulleted_list_item"].get("children") is None
+    assert sent == 2
+    assert [(waiting.path, len(waiting.blocks)) for waiting in pending] == [((0, 0), 1)]
+
+
+def test_request_cuts_before_nested_table() -> None:
+    blocks = markdown_to_blocks("- item\n\n  before\n\n  | a |\n  |---|\n  | 1 |\n\n  after\n")
+    payload, pending, sent = prepare_request(blocks)
+
+    children = payload[0]["bulleted_list_item"]["children"]
+    assert [child["type"] for child in children] == ["paragraph"]
+    assert [(waiting.path, [block.type for block in waiting.blocks], waiting.existing) for waiting in pending] == [
+        ((0,), ["table", "paragraph"], 1)
+    ]
+    assert sent == 2
