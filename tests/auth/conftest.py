@@ -9,6 +9,7 @@ import pytest
 from keyring.backends import fail
 
 from piper.secrets import SERVICES
+from tests.auth.service_double import ServiceDouble
 from tests.doubles.memory_keyring import MemoryKeyring
 
 
@@ -31,3 +32,12 @@ def credential_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKe
 def no_keyring(credential_environment: MemoryKeyring) -> None:
     """Install keyring's 'fail' backend, as on a headless Linux machine without a Secret Service."""
     keyring.set_keyring(fail.Keyring())
+
+
+@pytest.fixture
+def services(monkeypatch: pytest.MonkeyPatch) -> Iterator[ServiceDouble]:
+    """Start the credential-check double and point every service's base URL at it."""
+    with ServiceDouble() as double:
+        for variable, value in double.environment().items():
+            monkeypatch.setenv(variable, value)
+        yield double
