@@ -294,11 +294,17 @@ class LLMSettings(_Section):
     """Retries after a timeout, a refused connection, HTTP 429 or HTTP 5xx."""
 
 
+def _check_github_api_url(value: str) -> str:
+    if re.match(r"^https?://[^/\s]+", value):
+        return value
+    raise _invalid(f"{value!r} is not an http:// or https:// URL.", "Write the REST API URL, such as https://ghe.example/api/v3 for GitHub Enterprise Server.")
+
+
 class GitHubSettings(_Section):
     """Where the GitHub commands and the standup's GitHub source look."""
 
-    api_url: Annotated[str, AfterValidator(_check_server_url)] | None = None
-    """REST API base URL such as ``https://ghe.example/api/v3``; None uses ``PIPER_GITHUB_API_URL``, else https://api.github.com."""
+    api_url: Annotated[str, AfterValidator(_check_github_api_url)] | None = None
+    """REST API base URL such as ``https://ghe.example/api/v3``; ``PIPER_GITHUB_API_URL`` overrides it, and None means https://api.github.com."""
 
     repositories: list[RepositoryName] = Field(default_factory=list)
     """``owner/name`` repositories the standup reads; empty means all of the user's activity."""
@@ -464,6 +470,31 @@ class DocumentsSettings(_Section):
     """Sentences in an extractive summary, the one made without an LLM."""
 
 
+_SLACK_CHANNEL = re.compile(r"^(?:#?[a-z0-9][a-z0-9._-]{0,79}|[CG][A-Z0-9]{8,})$")
+
+
+def _check_slack_channel(value: str) -> str:
+    if _SLACK_CHANNEL.match(value):
+        return value
+    raise _invalid(f"{value!r} is not a Slack channel.", "Write a channel name such as '#team-standup' (quoted, since # starts a YAML comment) or an id such as C0123ABCD.")
+
+
+class SlackSettings(_Section):
+    """Where Slack posts go by default, and how long Slack may take."""
+
+    default_channel: Annotated[str, AfterValidator(_check_slack_channel)] | None = None
+    """Channel for ``--post slack`` without a channel and for chat posts that name none: ``#name`` or an id."""
+
+    timeout_seconds: Annotated[float, AfterValidator(_check_timeout)] = 10.0
+    """Seconds one request to Slack may take."""
+
+    max_retries: Annotated[int, AfterValidator(_check_retry_count)] = 3
+    """Retries after HTTP 429, HTTP 5xx, a timeout or a dropped connection."""
+
+    max_retry_wait_seconds: Annotated[float, Field(ge=0)] = 30.0
+    """Longest ``Retry-After`` wait Piper accepts; Slack asking for longer fails the request at once."""
+
+
 class Settings(_Section):
     identity: Identity = Field(default_factory=Identity)
     repositories: list[ConfigPath] = Field(default_factory=list)
@@ -480,6 +511,7 @@ class Settings(_Section):
     chat: ChatSettings = Field(default_factory=ChatSettings)
     github: GitHubSettings = Field(default_factory=GitHubSettings)
     documents: DocumentsSettings = Field(default_factory=DocumentsSettings)
+    slack: SlackSettings = Field(default_factory=SlackSettings)
 
     source_path: Path | None = Field(default=None, exclude=True)
     """The file these settings were read from, or None for built-in defaults."""
