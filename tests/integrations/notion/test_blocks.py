@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from piper.integrations.notion.blocks import Block, first_heading_title, markdown_to_blocks
+from piper.integrations.notion.blocks import Block, markdown_to_blocks
 from piper.integrations.notion.languages import notion_language
-from piper.integrations.notion.publish import prepare_request
+from piper.integrations.notion.publish import prepare_request, split_title
 from piper.integrations.notion.rich_text import split_text, utf16_length
 
 
@@ -120,10 +120,12 @@ def test_more_than_100_elements_continue() -> None:
     assert [len(_texts(block)) for block in blocks] == [100, 100, 40]
 
 
-def test_first_heading_title() -> None:
-    assert first_heading_title("# Roadmap\n\ntext\n") == "Roadmap"
-    assert first_heading_title("intro\n\n# Later\n") is None
-    assert first_heading_title("## Small\n") is None
+def test_split_title_from_heading() -> None:
+    assert split_title("# Road **map**\n\nbody\n", title=None, fallback="file") == ("Road map", "\nbody\n")
+    assert split_title("Setext\n===\n\nbody\n", title=None, fallback="file") == ("Setext", "\nbody\n")
+    assert split_title("intro\n\n# Later\n", title=None, fallback="file") == ("file", "intro\n\n# Later\n")
+    assert split_title("## Small\n", title=None, fallback="file") == ("file", "## Small\n")
+    assert split_title("# Kept\n", title="Given", fallback="file") == ("Given", "# Kept\n")
 
 
 def test_empty_document_has_no_blocks() -> None:
