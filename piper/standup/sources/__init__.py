@@ -27,7 +27,9 @@ class Source(Protocol):
 
 REGISTRY: dict[str, str] = {
     "git": "piper.standup.sources.git:GitSource",
+    "github": "piper.standup.sources.github:GitHubSource",
     "todos": "piper.standup.sources.todos:TodoSource",
+    "calendar": "piper.standup.sources.calendar:CalendarSource",
 }
 """Source name to ``module:class``. Names missing here are reported as skipped."""
 
