@@ -55,6 +55,8 @@ def fake_sources(monkeypatch: pytest.MonkeyPatch) -> None:
         "REGISTRY",
         {"git": f"{module.__name__}:GoodSource", "todos": f"{module.__name__}:BrokenSource"},
     )
+    # The engine imported the registry by name, so its reference is replaced too.
+    monkeypatch.setattr("piper.standup.engine.REGISTRY", sources.REGISTRY)
 
 
 async def test_engine_sorts_yesterday_by_instant(fake_sources: None) -> None:
