@@ -138,18 +138,35 @@ def split_mrkdwn(text: str, limit: int = SECTION_LIMIT) -> list[str]:
     budget = limit - len("```\n") - len("\n```")
 
     parts: list[str] = []
-    current: list[str] = []
+    current: list[_Piece] = []
     size = 0
     for piece in _pieces(text.strip("\n"), budget):
-        separator = 2 if current else 0
-        if current and size + separator + len(piece.text) > budget:
-            parts.append("".join(current))
-            current, size, separator = [], 0, 0
-        current.append(("\n\n" if piece.paragraph_start else "\n") * bool(separator) + piece.text)
-        size += separator + len(piece.text)
+        if current and size + 2 + len(piece.text) > budget:
+            # A heading stays with the paragraph below it rather than ending a part.
+            carried: list[_Piece] = []
+            if len(current) > 1 and _is_heading(current[-1]) and len(current[-1].text) + 2 + len(piece.text) <= budget:
+                carried = [current.pop()]
+            parts.append(_join(current))
+            current = carried
+            size = sum(len(kept.text) + 2 for kept in current)
+        current.append(piece)
+        size += len(piece.text) + (2 if len(current) > 1 else 0)
     if current:
-        parts.append("".join(current))
+        parts.append(_join(current))
     return _balance_fences([part for part in parts if part.strip()])
+
+
+def _join(pieces: list[_Piece]) -> str:
+    text = pieces[0].text
+    for piece in pieces[1:]:
+        text += ("\n\n" if piece.paragraph_start else "\n") + piece.text
+    return text
+
+
+def _is_heading(piece: _Piece) -> bool:
+    """Return whether ``piece`` is a paragraph of one bold line, which is how ``markdown_to_mrkdwn`` writes a heading."""
+    text = piece.text
+    return piece.paragraph_start and "\n" not in text and len(text) > 2 and text.startswith("*") and text.endswith("*")
 
 
 class _Piece:

@@ -97,3 +97,20 @@ def test_split_reopens_code_block() -> None:
     assert all(len(part) <= 1000 for part in parts)
     assert all(part.startswith("```") and part.endswith("```") for part in parts)
     assert all(part.count("```") == 2 for part in parts)
+
+
+def test_split_keeps_heading_with_paragraph() -> None:
+    text = "*First*\n\n" + "a" * 1500 + "\n\n*Second*\n\n" + "b" * 1500
+
+    parts = split_mrkdwn(text)
+
+    assert parts == ["*First*\n\n" + "a" * 1500, "*Second*\n\n" + "b" * 1500]
+
+
+def test_split_heading_too_big_to_carry() -> None:
+    text = "*First*\n\n" + "a" * 100 + "\n\n*Second*\n\n" + "b" * 2990
+
+    parts = split_mrkdwn(text)
+
+    assert all(len(part) <= SECTION_LIMIT for part in parts)
+    assert "\n\n".join(parts) == text
