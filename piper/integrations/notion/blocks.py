@@ -74,16 +74,18 @@ def markdown_to_blocks(markdown: str) -> list[Block]:
     return _convert_all(parse_markdown(markdown).children)
 
 
-def first_heading_title(markdown: str) -> str | None:
-    """Return the text of the document's first block when it is a level-1 heading, else None."""
+def leading_heading(markdown: str) -> tuple[str, int, int] | None:
+    """Return the text and line range (start, end) of a level-1 heading that opens the document, else None."""
     root = parse_markdown(markdown)
     if not root.children:
         return None
     first = root.children[0]
-    if first.type != "heading" or first.tag != "h1":
+    if first.type != "heading" or first.tag != "h1" or first.map is None:
         return None
     title = "".join(span.text for span in spans_from_inline(_inline_of(first))).strip()
-    return title or None
+    if not title:
+        return None
+    return title, first.map[0], first.map[1]
 
 
 def _convert_all(nodes: list[SyntaxTreeNode]) -> list[Block]:

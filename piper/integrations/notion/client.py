@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -22,12 +23,10 @@ from piper.errors import PiperError
 from piper.integrations.llm.resilience import RetryPolicy, parse_retry_after
 from piper.integrations.notion.errors import (
     SHARE_HINT,
-    TOKEN_HINT,
     NotionAccessError,
     NotionError,
     NotionNotFoundError,
     NotionResponseError,
-    NotionUnauthorizedError,
     error_details,
 )
 
@@ -41,7 +40,6 @@ logger = logging.getLogger(__name__)
 DEFAULT_API_URL = "https://api.notion.com"
 API_URL_VARIABLE = "PIPER_NOTION_API_URL"
 NOTION_VERSION = "2022-06-28"
-TOKEN_VARIABLE = "NOTION_TOKEN"
 
 BACKOFF_BASE_DELAY = 0.5
 """Seconds before the first retry without a ``Retry-After``; each later wait doubles, with jitter."""
@@ -58,19 +56,14 @@ def notion_api_url() -> str:
 
 
 def notion_token() -> str:
-    """Return the Notion token from ``NOTION_TOKEN`` or the OS keyring.
+    """Return the Notion token from ``NOTION_TOKEN``, the OS keyring or Piper's credentials file.
 
     Raises:
-        NotionUnauthorizedError: No token is configured (exit code 4).
+        CredentialsError: No token is set (exit code 4); the hint names ``piper auth login notion``.
     """
-    from piper.secrets import describe_secret_sources, lookup_secret
+    from piper.secrets import require_secret
 
-    token = lookup_secret(TOKEN_VARIABLE)
-    if not token:
-        raise NotionUnauthorizedError(
-            "No Notion token is configured.", hint=f"{TOKEN_HINT} {describe_secret_sources(TOKEN_VARIABLE)}"
-        )
-    return token
+    return require_secret("notion")
 
 
 @dataclass
@@ -94,6 +87,8 @@ class NotionClient:
         max_retries: Attempts after the first one for a request that may be repeated.
         transport: An httpx transport for tests; None uses the network.
         sleep: The coroutine that waits between attempts (tests pass one that records the waits).
+        deadline: A ``time.monotonic()`` value after which no request starts and no retry waits,
+            for callers that run under a time limit; None means no limit.
     """
 
     def __init__(
@@ -106,6 +101,7 @@ class NotionClient:
         retry_policy: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        deadline: float | None = None,
     ) -> None:
         import httpx
 
@@ -115,6 +111,7 @@ class NotionClient:
         self._policy = retry_policy or RetryPolicy(max_retries=max_retries, base_delay=BACKOFF_BASE_DELAY, max_delay=MAX_RETRY_AFTER)
         self._token = token
         self._sleep = sleep
+        self._deadline = deadline
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             headers={"Authorization": f"Bearer {token}", "Notion-Version": NOTION_VERSION},
@@ -162,6 +159,7 @@ class NotionClient:
     ) -> dict[str, Any]:
         attempt = 0
         while True:
+            self._check_deadline(action)
             failure = await self._attempt(method, path, action=action, json=json, params=params)
             if isinstance(failure, dict):
                 return failure
@@ -183,6 +181,10 @@ class NotionClient:
             if wait > MAX_RETRY_AFTER:
                 failure.error.message += f" Notion asked to wait {wait:.0f} s before retrying."
                 raise failure.error
+            remaining = self._remaining()
+            if remaining is not None and wait >= remaining:
+                failure.error.message += " The time limit for this request ran out before a retry."
+                raise failure.error
             attempt += 1
             logger.info("retrying after %s while %s: attempt %d of %d in %.1f s", failure.reason, action, attempt + 1, self.max_retries + 1, wait)
             await self._sleep(wait)
@@ -193,14 +195,16 @@ class NotionClient:
         """Send the request once; return the JSON object on success, else what went wrong."""
         import httpx
 
+        remaining = self._remaining()
+        timeout = self.timeout if remaining is None else max(0.001, min(self.timeout, remaining))
         try:
-            response = await self._http.request(method, path, json=json, params=params)
+            response = await self._http.request(method, path, json=json, params=params, timeout=timeout)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as error:
             message = f"Could not connect to Notion at {self.base_url} while {action}: {self._redact(str(error)) or type(error).__name__}."
             hint = f"Check the network connection, or {API_URL_VARIABLE} if it is set."
             return _Failure("a refused connection", NotionError(message, hint=hint, details=error_details(None, "connection_failed")), maybe_applied=False)
         except httpx.TimeoutException:
-            message = f"The request to Notion timed out after {self.timeout:g} s while {action}."
+            message = f"The request to Notion timed out after {timeout:.3g} s while {action}."
             hint = "Try again later, or raise notion.timeout_seconds in PIPER.user.md."
             return _Failure("a timeout", NotionError(message, hint=hint, details=error_details(None, "timeout")), maybe_applied=True)
         except httpx.TransportError as error:
@@ -227,6 +231,18 @@ class NotionClient:
             error = NotionError(message, hint=hint, details=error_details(status, code))
             return _Failure(f"HTTP {status}", error, maybe_applied=True, retry_after=parse_retry_after(response.headers))
         raise self._client_error(status, code, detail, action)
+
+    def _remaining(self) -> float | None:
+        return None if self._deadline is None else self._deadline - time.monotonic()
+
+    def _check_deadline(self, action: str) -> None:
+        remaining = self._remaining()
+        if remaining is not None and remaining <= 0:
+            raise NotionError(
+                f"Stopped before {action}, because the time limit for this publish ran out.",
+                hint="Publish long documents with 'piper notion publish', which has no overall time limit.",
+                details=error_details(None, "time_limit"),
+            )
 
     # --- Responses ------------------------------------------------------------------
 
@@ -261,7 +277,9 @@ class NotionClient:
     def _client_error(self, status: int, code: str, detail: str, action: str) -> PiperError:
         details = error_details(status, code)
         if status == 401:
-            return NotionUnauthorizedError(f"Notion rejected the token (401 {code}) while {action}.", hint=TOKEN_HINT, details=details)
+            from piper.secrets import credentials_rejected
+
+            return credentials_rejected("notion", f"401 {code}")
         if status == 403:
             return NotionAccessError(f"Notion denied access (403 {code}) while {action}: {detail}", hint=SHARE_HINT, details=details)
         if status == 404:

@@ -2,28 +2,25 @@
 
 Notion answers an error with ``{"object": "error", "status": 400, "code":
 "validation_error", "message": "..."}`` (developers.notion.com, "Status
-codes"). No message here contains the token.
+codes"). A missing or rejected token raises
+:class:`~piper.errors.CredentialsError` (exit code 4) from :mod:`piper.secrets`.
+No message here contains the token.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from piper.errors import CredentialsError, NotFoundError, PiperError
+from piper.errors import NotFoundError, PiperError
 
 SHARE_HINT = (
     "Share the page with your Notion integration: open the page in Notion, choose '...' > 'Connections' "
     "and add the integration whose token Piper uses."
 )
-TOKEN_HINT = "Run 'piper auth login notion', or set NOTION_TOKEN to an internal integration secret from https://www.notion.so/my-integrations."
 
 
 class NotionError(PiperError):
     """A Notion request that failed. ``details`` carry ``status`` and ``code`` when Notion sent them."""
-
-
-class NotionUnauthorizedError(CredentialsError):
-    """Notion rejected the token (HTTP 401), or no token is configured (exit code 4)."""
 
 
 class NotionNotFoundError(NotionError, NotFoundError):

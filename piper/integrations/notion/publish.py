@@ -20,7 +20,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from piper.integrations.notion.blocks import Block, count_blocks, markdown_to_blocks
+from piper.integrations.notion.blocks import Block, count_blocks, leading_heading, markdown_to_blocks
 from piper.integrations.notion.client import NotionClient
 from piper.integrations.notion.errors import NotionError, NotionResponseError, PublishIncompleteError, error_details
 from piper.integrations.notion.rich_text import plain_spans, plain_text, to_rich_text
@@ -347,3 +347,21 @@ def _rich_plain(rich_text: Any) -> str:
         if isinstance(item, dict):
             parts.append(item.get("plain_text") if isinstance(item.get("plain_text"), str) else plain_text([item]))
     return "".join(parts)
+
+
+def split_title(markdown: str, *, title: str | None, fallback: str) -> tuple[str, str]:
+    """Return the page title and the markdown to publish below it.
+
+    An explicit ``title`` wins. Otherwise a level-1 heading that opens the
+    document becomes the title and leaves the body, so the page does not
+    repeat it. Without either, the title is ``fallback`` (a file name).
+    """
+    if title is not None and title.strip():
+        return title.strip(), markdown
+
+    heading = leading_heading(markdown)
+    if heading is None:
+        return fallback, markdown
+    text, start, end = heading
+    lines = markdown.splitlines(keepends=True)
+    return text, "".join(lines[:start] + lines[end:])

@@ -16,7 +16,7 @@ async def publish_standup_markdown(page_id: str, title: str, markdown: str) -> d
 
     Raises:
         UsageError: ``page_id`` is not a Notion page ID or URL.
-        NotionUnauthorizedError: No token is configured or Notion rejected it (exit code 4).
+        CredentialsError: No token is set, or Notion rejected it (exit code 4).
         NotionError: Notion refused or failed the request, after retries.
     """
     from piper.integrations.notion.client import client_from_settings

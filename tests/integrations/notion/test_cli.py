@@ -120,7 +120,8 @@ def test_publish_without_token(notion: NotionServer, run_piper: Runner, document
     result = run_piper("notion", "publish", str(document), "--parent", "0" * 32, "--json")
 
     assert result.exit_code == 4
-    assert result.json()["error"] == "No Notion token is configured."
+    assert result.json()["error"] == "No Notion token is set."
+    assert "piper auth login notion" in result.json()["details"]["hint"]
     assert notion.requests == []
 
 

@@ -6,6 +6,7 @@ import logging
 
 import pytest
 
+from piper.errors import CredentialsError
 from piper.integrations.notion.blocks import count_blocks, markdown_to_blocks
 from piper.integrations.notion.client import NotionClient
 from piper.integrations.notion.errors import (
@@ -13,7 +14,6 @@ from piper.integrations.notion.errors import (
     NotionError,
     NotionNotFoundError,
     NotionResponseError,
-    NotionUnauthorizedError,
     PublishIncompleteError,
 )
 from piper.integrations.notion.publish import Parent, publish_markdown
@@ -95,7 +95,7 @@ async def test_nested_table_keeps_order(notion: NotionServer, client: NotionClie
 async def test_unauthorized_token(notion: NotionServer) -> None:
     root = notion.add_page("Team")
     async with NotionClient("secret_wrong_token_value", base_url=notion.url) as client:
-        with pytest.raises(NotionUnauthorizedError) as raised:
+        with pytest.raises(CredentialsError) as raised:
             await _publish(client, root, "text")
 
     assert raised.value.exit_code == 4

@@ -1,0 +1,62 @@
+"""publish_standup_markdown, the entry point of ``piper standup --post notion:PAGE_ID``."""
+
+from __future__ import annotations
+
+import pytest
+
+from piper.errors import CredentialsError, UsageError
+from piper.integrations.notion.errors import NotionNotFoundError
+from piper.integrations.notion.standup import publish_standup_markdown
+from tests.doubles.notion_server import NotionServer
+
+STANDUP = """# Standup for 2026-12-04
+
+## Yesterday
+
+- Fixed the export ([a1b2c3d](https://github.com/acme/web/commit/a1b2c3d))
+
+## Today
+
+- Review the Q3 roadmap
+
+## Blockers
+
+- None
+"""
+
+
+async def test_standup_posted(notion: NotionServer) -> None:
+    root = notion.add_page("Standups")
+
+    page = await publish_standup_markdown(root.replace("-", ""), "Standup 2026-12-04", STANDUP)
+
+    assert page["url"] == notion.pages[page["id"]]["url"]
+    assert page["title"] == "Standup 2026-12-04"
+    kinds = [kind for kind, _, _ in notion.tree(page["id"])]
+    assert kinds == ["heading_1", "heading_2", "bulleted_list_item", "heading_2", "bulleted_list_item", "heading_2", "bulleted_list_item"]
+    [bullet] = [item for item in notion.blocks.values() if item["type"] == "bulleted_list_item" and "export" in item["bulleted_list_item"]["rich_text"][0]["plain_text"]]
+    links = [item["href"] for item in bullet["bulleted_list_item"]["rich_text"] if item["href"]]
+    assert links == ["https://github.com/acme/web/commit/a1b2c3d"]
+
+
+async def test_standup_invalid_page_id(notion: NotionServer) -> None:
+    with pytest.raises(UsageError) as raised:
+        await publish_standup_markdown("standups", "Standup", STANDUP)
+
+    assert "--post notion:standups" in raised.value.message
+    assert notion.requests == []
+
+
+async def test_standup_unknown_page(notion: NotionServer) -> None:
+    with pytest.raises(NotionNotFoundError):
+        await publish_standup_markdown("0" * 32, "Standup", STANDUP)
+
+
+async def test_standup_without_token(notion: NotionServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NOTION_TOKEN")
+
+    with pytest.raises(CredentialsError) as raised:
+        await publish_standup_markdown("0" * 32, "Standup", STANDUP)
+
+    assert raised.value.exit_code == 4
+    assert notion.requests == []
