@@ -81,10 +81,12 @@ def _write_file(path: Path, text: str) -> None:
         raise PiperError(f"could not write {path}: {exc.strerror or exc}.") from None
 
 
-def _emit(report: StandupReport, format_name: str, output_file: Path | None) -> None:
+def _emit(report: StandupReport, format_name: str, output_file: Path | None, *, posted: dict | None = None) -> None:
     from piper.standup.render import render_text_format
 
     data = report.to_json()
+    if posted is not None:
+        data["posted"] = posted
     if output_file is not None:
         if format_name == "json":
             from piper.cli.output import dumps
@@ -146,7 +148,7 @@ def standup(
     format_name: Optional[str] = typer.Option(None, "--format", "-f", metavar="FORMAT", help=FORMAT_HELP),
     json_flag: bool = typer.Option(False, "--json", help="Print the JSON envelope (same as --format json)."),
     output_file: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the standup to this file instead of stdout."),
-    post: Optional[str] = typer.Option(None, "--post", metavar="TARGET", help="Post the standup, such as slack:#team-standup. Not available in this version: it fails before any work."),
+    post: Optional[str] = typer.Option(None, "--post", metavar="TARGET", help="Also post the standup: slack:#channel, or notion:PAGE_ID for a new page below that page."),
     follow_links: Optional[bool] = typer.Option(None, "--follow-links/--no-follow-links", help="Follow symbolic links to folders while scanning."),
     nested: Optional[bool] = typer.Option(None, "--nested/--no-nested", help="Also look for repositories inside found repositories."),
     save: bool = typer.Option(True, "--save/--no-save", help="Store this standup in the history."),
@@ -173,18 +175,16 @@ def standup(
         _emit(stored, chosen_format, output_file)
         return
 
-    if post is not None:
-        _check_post_target(post)
-        # Checked before any work, so a script gets one clear failure and no half-done run.
-        raise PiperError(
-            f"--post {post}: posting is not available in this version of Piper, so nothing was generated or posted.",
-            hint="Run without --post and use --format slack (or markdown) to get text you can paste.",
-        )
-
     from piper.config import load_settings
     from piper.standup.request import StandupOptions, build_request
 
     settings = load_settings()
+    target = None
+    if post is not None:
+        from piper.standup.publish import parse_target
+
+        # Checked before any work, so a typo costs no run.
+        target = parse_target(post, settings)
     if format_name is None and not json_flag and output_file is None and settings.standup.format:
         chosen_format = _choose_format(None, False, None, settings.standup.format)
         output.set_json_mode(chosen_format == "json")
@@ -204,13 +204,51 @@ def standup(
     )
     request = build_request(options, settings)
     outcome = _run(request, save=save)
-    _emit(outcome.report, chosen_format, output_file)
+    if target is None:
+        _emit(outcome.report, chosen_format, output_file)
+        return
+    _emit_and_post(outcome, target, settings, chosen_format, output_file)
 
 
-def _check_post_target(post: str) -> None:
-    kind, _, target = post.partition(":")
-    if kind not in ("slack", "notion") or not target:
-        raise UsageError(f"--post: invalid target {post!r}. Use slack:#channel or notion:PAGE_ID.")
+def _emit_and_post(outcome, target, settings, format_name: str, output_file: Path | None) -> None:  # noqa: ANN001 - types imported lazily
+    """Print the standup and post it to ``target``; when the post fails, the output still contains the standup.
+
+    With JSON on stdout the post comes first, so the one document can carry
+    ``data.posted``, or, when the post fails, the error envelope with the
+    standup in ``details.standup``. Otherwise the standup is printed first
+    and the post's result or error follows on stderr.
+    """
+    import asyncio
+
+    from piper.standup.publish import post_report
+
+    if output.session.json_mode:
+        try:
+            posted = asyncio.run(post_report(target, outcome.report, settings))
+        except PiperError as error:
+            error.details["standup"] = outcome.report.to_json()
+            error.message = f"The standup was generated but posting it to {target} failed: {error.message}"
+            raise
+        _emit(outcome.report, format_name, output_file, posted=posted)
+        return
+
+    _emit(outcome.report, format_name, output_file)
+    sys.stdout.flush()
+    try:
+        posted = asyncio.run(post_report(target, outcome.report, settings))
+    except PiperError as error:
+        saved = f" It is saved as run {outcome.run_id}; show it again with `piper standup --show {outcome.run_id}`." if outcome.run_id else ""
+        error.message = f"The standup was generated but posting it to {target} failed: {error.message}{saved}"
+        raise
+    sys.stderr.write(f"Posted the standup to {_describe_post(posted)}.\n")
+
+
+def _describe_post(posted: dict) -> str:
+    if posted["service"] == "notion":
+        return f"a new Notion page {posted.get('url') or posted.get('id')}"
+    where = f"#{posted['channel_name']}" if posted.get("channel_name") else posted["channel"]
+    count = posted["parts"]
+    return f"{where} ({count} message{'' if count == 1 else 's'})"
 
 
 def _run(request, *, save: bool):  # noqa: ANN001, ANN202 - types imported lazily

@@ -322,19 +322,6 @@ def test_standup_locked_database_still_prints(
     assert "locked" in result.error_text
 
 
-def test_standup_post_not_available(run_piper: Runner, busy_repo: GitRepo, isolated_environment: Path) -> None:
-    berlin_identity(isolated_environment)
-
-    text = run_piper("standup", "--repo", str(busy_repo.path), "--format", "text", "--post", "slack:#team")
-    scripted = run_piper("standup", "--repo", str(busy_repo.path), "--json", "--post", "slack:#team")
-
-    assert text.exit_code == 1
-    assert text.stdout == ""
-    assert "nothing was generated or posted" in text.error_text
-    assert scripted.exit_code == 1
-    assert json.loads(scripted.stdout)["status"] == "error"
-
-
 def test_standup_json_is_single_document(run_piper: Runner, busy_repo: GitRepo, isolated_environment: Path) -> None:
     berlin_identity(isolated_environment)
 
