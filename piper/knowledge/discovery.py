@@ -105,28 +105,28 @@ class _Walker:
 
         for entry in entries:
             path = folder / entry.name
-            shown = os.path.join(display, entry.name)
+            as_added = os.path.join(display, entry.name)
             if entry.name.startswith("."):
-                self.skipped.append(SkippedFile(shown, "hidden"))
+                self.skipped.append(SkippedFile(as_added, "hidden"))
                 continue
-            if entry.is_symlink() and not self._link_allowed(path, shown, root):
+            if entry.is_symlink() and not self._link_allowed(path, as_added, root):
                 continue
             if entry.is_dir():
-                self.walk_folder(path, shown, root=root)
+                self.walk_folder(path, as_added, root=root)
             elif entry.is_file():
-                self.check_file(path, shown)
+                self.check_file(path, as_added)
             else:
-                self.skipped.append(SkippedFile(shown, "not a regular file"))
+                self.skipped.append(SkippedFile(as_added, "not a regular file"))
 
-    def _link_allowed(self, link: Path, shown: str, root: Path) -> bool:
+    def _link_allowed(self, link: Path, as_added: str, root: Path) -> bool:
         target = Path(os.path.realpath(link))
         if not target.exists():
-            self.skipped.append(SkippedFile(shown, f"broken symbolic link to {os.readlink(link)}"))
+            self.skipped.append(SkippedFile(as_added, f"broken symbolic link to {os.readlink(link)}"))
             return False
         if self.follow_links or target == root or root in target.parents:
             return True
         self.skipped.append(
-            SkippedFile(shown, f"symbolic link to {target}, outside the folder being added; pass --follow-links to read it")
+            SkippedFile(as_added, f"symbolic link to {target}, outside the folder being added; pass --follow-links to read it")
         )
         return False
 

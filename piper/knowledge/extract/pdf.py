@@ -22,7 +22,7 @@ def read_pdf(path: Path, document: str) -> ExtractedDocument:
     from pypdf import PdfReader
     from pypdf.errors import FileNotDecryptedError, PyPdfError
 
-    # pypdf logs a warning for each damage it works around; the skip reason already tells the user.
+    # pypdf logs a warning for each damage it works around; the skip reason already reports the problem.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(path, strict=False)

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from piper.storage.models import DocumentRow
 from piper.storage.repositories.base import Repository, moment_or_now
@@ -34,7 +34,7 @@ class DocumentRecord:
     mtime: dt.datetime
     passage_count: int
     status: DocumentStatus
-    """``indexing`` from before its passages are replaced until the index holds them all, then ``ready``."""
+    """``indexing`` from before its passages are replaced until the index contains them all, then ``ready``."""
 
     added_at: dt.datetime
     updated_at: dt.datetime
@@ -123,7 +123,7 @@ class DocumentRepository(Repository):
             return to_record(row)
 
     async def mark_ready(self, path: str, *, passage_count: int, now: dt.datetime | None = None) -> None:
-        """Record that the index holds all ``passage_count`` passages of the document; no change for an unknown path."""
+        """Record that the index contains all ``passage_count`` passages of the document; no change for an unknown path."""
         moment = moment_or_now(now)
         async with self._session() as session:
             row = await session.scalar(select(DocumentRow).where(DocumentRow.path == path))
@@ -131,6 +131,13 @@ class DocumentRepository(Repository):
                 row.status = "ready"
                 row.passage_count = passage_count
                 row.updated_at = moment
+
+    async def mark_all_indexing(self, *, now: dt.datetime | None = None) -> int:
+        """Mark every record ``indexing`` before the index is rebuilt; return how many there are."""
+        moment = moment_or_now(now)
+        async with self._session() as session:
+            result = await session.execute(update(DocumentRow).values(status="indexing", updated_at=moment))
+            return int(result.rowcount or 0)
 
     async def remove(self, path: str) -> bool:
         """Delete the record of the document at this absolute path; return whether there was one."""
