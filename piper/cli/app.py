@@ -8,12 +8,14 @@ inside the command functions, which keeps ``piper --help`` fast.
 from __future__ import annotations
 
 import logging
+import sys
 
 import typer
 
 from piper import __version__
 from piper.cli import ask as ask_commands
 from piper.cli import auth as auth_commands
+from piper.cli import calendar as calendar_commands
 from piper.cli import chat as chat_commands
 from piper.cli import classify as classify_commands
 from piper.cli import config as config_commands
@@ -33,7 +35,9 @@ from piper.cli import workflow as workflow_commands
 app = typer.Typer(
     name="piper",
     help="Piper, a product manager's assistant in the terminal.",
-    no_args_is_help=True,
+    # With no command, the root callback opens the chat on a terminal and prints this help elsewhere.
+    no_args_is_help=False,
+    invoke_without_command=True,
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
@@ -66,6 +70,7 @@ def _configure_logging(verbosity: int, debug: bool) -> None:
 
 @app.callback()
 def root(
+    context: typer.Context,
     version: bool = typer.Option(
         False, "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
     ),
@@ -75,6 +80,12 @@ def root(
     """Piper, a product manager's assistant in the terminal."""
     output.session.debug = debug
     _configure_logging(verbose, debug)
+    if context.invoked_subcommand is None:
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            chat_commands.open_chat()
+            return
+        typer.echo(context.get_help())
+        raise typer.Exit()
 
 
 app.command("standup")(standup_commands.standup)
@@ -93,3 +104,4 @@ app.add_typer(issue_commands.app, name="issue")
 app.add_typer(slack_commands.app, name="slack")
 app.add_typer(notion_commands.app, name="notion")
 app.add_typer(docs_commands.app, name="docs")
+app.add_typer(calendar_commands.app, name="calendar")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from piper.queries.model import QueryAnswer, QueryContext, QueryService
 
 if TYPE_CHECKING:
+    from piper.config import Settings
     from piper.integrations.calendar import CalendarEvent, CalendarReading
 
 NEXT_EVENT_HORIZON = dt.timedelta(days=14)
@@ -99,7 +100,7 @@ async def get_calendar(context: QueryContext, entities: dict[str, Any]) -> Query
         return await _free_at(context, timezone, now, day, moment)
     if _NEXT.search(context.text) and "date" not in entities:
         return await _next_event(context, timezone, now)
-    return await _day_events(context, timezone, now, day)
+    return await day_agenda(context.settings, day=day, now=now)
 
 
 SERVICES: dict[str, QueryService] = {"get_calendar": get_calendar}
@@ -112,7 +113,7 @@ SERVICES: dict[str, QueryService] = {"get_calendar": get_calendar}
 async def _free_at(context: QueryContext, timezone: dt.tzinfo, now: dt.datetime, day: dt.date, moment: TimeOfDay) -> QueryAnswer:
     at = _aware(dt.datetime.combine(day, moment.time), timezone)
     day_start, day_end = _day_bounds(day, timezone)
-    reading = await _read(context, timezone, since=min(at, day_start), until=max(at + dt.timedelta(minutes=1), day_end))
+    reading = await _read(context.settings, timezone, since=min(at, day_start), until=max(at + dt.timedelta(minutes=1), day_end))
 
     conflicts = [event for event in reading.events if event.makes_busy() and _covers(event, at)]
     later = [event for event in reading.events if event.makes_busy() and event.start > at and event.agenda_skip_reason() is None]
@@ -139,7 +140,7 @@ async def _free_at(context: QueryContext, timezone: dt.tzinfo, now: dt.datetime,
 
 
 async def _next_event(context: QueryContext, timezone: dt.tzinfo, now: dt.datetime) -> QueryAnswer:
-    reading = await _read(context, timezone, since=now, until=now + NEXT_EVENT_HORIZON)
+    reading = await _read(context.settings, timezone, since=now, until=now + NEXT_EVENT_HORIZON)
     upcoming = [event for event in reading.events if event.start >= now and event.agenda_skip_reason() is None]
     if not upcoming:
         days = NEXT_EVENT_HORIZON.days
@@ -154,9 +155,11 @@ async def _next_event(context: QueryContext, timezone: dt.tzinfo, now: dt.dateti
     return _answer([f"Your next event is {phrase}."], {"next_event": event.to_json()}, reading)
 
 
-async def _day_events(context: QueryContext, timezone: dt.tzinfo, now: dt.datetime, day: dt.date) -> QueryAnswer:
+async def day_agenda(settings: Settings, *, day: dt.date, now: dt.datetime) -> QueryAnswer:
+    """List the events of ``day`` in the time zone of ``now``, for the chat and ``piper calendar today``."""
+    timezone = now.tzinfo or dt.timezone.utc
     day_start, day_end = _day_bounds(day, timezone)
-    reading = await _read(context, timezone, since=day_start, until=day_end)
+    reading = await _read(settings, timezone, since=day_start, until=day_end)
     # Skip cancelled and declined events. All-day and multi-day events are listed first, since they frame the day.
     listed = [event for event in reading.events if not (event.cancelled or event.declined)]
     framing = [event for event in listed if event.all_day or event.multi_day]
@@ -177,15 +180,15 @@ async def _day_events(context: QueryContext, timezone: dt.tzinfo, now: dt.dateti
 # --- Helpers -----------------------------------------------------------------------
 
 
-async def _read(context: QueryContext, timezone: dt.tzinfo, *, since: dt.datetime, until: dt.datetime) -> CalendarReading:
+async def _read(settings: Settings, timezone: dt.tzinfo, *, since: dt.datetime, until: dt.datetime) -> CalendarReading:
     from piper.integrations.calendar import configured_locations, read_calendars
 
     return await read_calendars(
-        configured_locations(context.settings),
+        configured_locations(settings),
         since=since,
         until=until,
         timezone=timezone,
-        emails=context.settings.identity.emails,
+        emails=settings.identity.emails,
     )
 
 

@@ -109,7 +109,7 @@ async def download(url: str, *, name: str, cached: CachedCalendar | None, policy
                 continue
             return _accept(response, name=name, where=where, cached=cached)
 
-    logger.warning("calendar %r: giving up after %d attempts: %s", name, policy.retries + 1, failure)
+    logger.info("calendar %r: giving up after %d attempts: %s", name, policy.retries + 1, failure)
     raise CalendarUnavailableError(f"calendar {name!r}: {failure}.")
 
 

@@ -1,4 +1,4 @@
-"""Read every configured calendar concurrently; a calendar that fails is reported, the others still count."""
+"""Read every configured calendar concurrently. A calendar that fails is reported while the others still count."""
 
 from __future__ import annotations
 
@@ -108,7 +108,6 @@ def _read_file(location: CalendarLocation) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        logger.warning("calendar %r: file %s not found", location.name, path)
         raise CalendarError(
             f"calendar {location.name!r}: the file {path} does not exist.",
             hint="Export the calendar to that path again, or fix the path in PIPER.user.md.",
@@ -152,7 +151,8 @@ async def _fall_back(name: str, cached: CachedCalendar | None, failure: str) -> 
     calendar = await asyncio.to_thread(parse_calendar, cached.content, name=name)
     when = cached.downloaded_at.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     failure = failure.rstrip(".")
-    logger.warning("%s; using the copy downloaded at %s", failure, when)
+    # INFO, not WARNING: the note reaches the user with the events, so stderr need not repeat it.
+    logger.info("%s; using the copy downloaded at %s", failure, when)
     return _Loaded(calendar, note=f"{_without_name(failure, name)}; showing the copy downloaded at {when}")
 
 
