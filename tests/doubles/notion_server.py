@@ -1,4 +1,4 @@
-"""A loopback HTTP server that keeps pages and blocks and answers like Notion's REST API (version 2022-06-28).
+"""A loopback HTTP server that stores pages and blocks and responds like Notion's REST API (version 2022-06-28).
 
 Shapes follow developers.notion.com: page and block objects, paginated
 lists ``{"object": "list", "results", "next_cursor", "has_more"}`` and
@@ -6,10 +6,10 @@ errors ``{"object": "error", "status", "code", "message"}``. The server
 enforces the limits Piper must respect (100 children per array, two levels
 of nesting per request, 2,000 characters per text content, 100 rich text
 elements, code languages from Notion's enum, absolute link URLs) and
-answers a violation with 400 validation_error, as Notion does.
+rejects a violation with 400 validation_error, as Notion does.
 
 Tests script failures with :meth:`NotionServer.script`: each matching
-request takes the next :class:`Fault`, which may answer before applying
+request takes the next :class:`Fault`, which may fail before applying
 the request (nothing changes) or after applying it (the change is kept but
 the client sees a failure), so tests can check that nothing is duplicated.
 """
@@ -42,7 +42,7 @@ class Fault:
 
     ``after_apply`` makes the server change its state first, so the client
     sees a failure for a request that did land. ``delay`` seconds pass
-    before the answer (a ``slow`` fault with a delay past the client's
+    before the response (a ``slow`` fault with a delay past the client's
     timeout is a timeout).
     """
 
@@ -158,7 +158,7 @@ class NotionServer:
             return database_id
 
     def restrict(self, object_id: str) -> None:
-        """Make the object answer 403 restricted_resource, as a page not shared with the integration does."""
+        """Make requests for the object return 403 restricted_resource, as a page not shared with the integration does."""
         self.restricted.add(object_id)
 
     def script(self, method: str, path_pattern: str, *faults: Fault) -> None:

@@ -2,7 +2,7 @@
 
 Headings 1-3 map to Notion's heading_1-3, and deeper headings to heading_3.
 A list item whose text starts with ``[ ]`` or ``[x]`` becomes a to_do. A
-code fence keeps its language when Notion knows it. A table becomes a
+code fence keeps its language when Notion supports it. A table becomes a
 table block with a column header. Rich text longer than Notion's 100
 elements per block continues in a block of the same type, so no text is
 dropped.
@@ -187,7 +187,7 @@ def _table(node: SyntaxTreeNode) -> Block:
 
 
 def _cell(cell: SyntaxTreeNode) -> list[dict[str, Any]]:
-    # A cell holds one rich text array; text beyond 100 elements joins the last one unstyled.
+    # A cell contains one rich text array; text beyond 100 elements joins the last one unstyled.
     rich_text = to_rich_text(spans_from_inline(_inline_of(cell)))
     if len(rich_text) <= MAX_RICH_TEXT_ELEMENTS:
         return rich_text

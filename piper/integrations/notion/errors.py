@@ -1,6 +1,6 @@
 """Errors from Notion's API, mapped to Piper's exit codes, with what to do next.
 
-Notion answers an error with ``{"object": "error", "status": 400, "code":
+Notion returns an error as ``{"object": "error", "status": 400, "code":
 "validation_error", "message": "..."}`` (developers.notion.com, "Status
 codes"). A missing or rejected token raises
 :class:`~piper.errors.CredentialsError` (exit code 4) from :mod:`piper.secrets`.
@@ -32,7 +32,7 @@ class NotionAccessError(NotionError):
 
 
 class NotionResponseError(NotionError):
-    """Notion answered with something that is not the documented JSON."""
+    """Notion returned a body that is not the documented JSON."""
 
 
 class PublishIncompleteError(NotionError):

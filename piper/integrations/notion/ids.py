@@ -11,7 +11,7 @@ _DASHED_ID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA
 
 
 def parse_notion_id(text: str) -> str | None:
-    """Return the ID in ``text`` as a hyphenated lowercase UUID, or None when ``text`` holds no ID.
+    """Return the ID in ``text`` as a hyphenated lowercase UUID, or None when ``text`` contains no ID.
 
     Accepts ``0123abcd-...`` (hyphenated), 32 hex digits, and page or
     database URLs that end in the 32 hex digits, with or without a query.

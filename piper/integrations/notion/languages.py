@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-# The values Notion's API accepts for code.language, as listed in its validation_error message
-# (quoted in ftnext/sphinx-notion issue 3, API version 2022-06-28).
+# The values Notion's API (version 2022-06-28) accepts for code.language, as its validation_error
+# message lists them; the message is quoted in the GitHub issue ftnext/sphinx-notion#3.
 NOTION_LANGUAGES = frozenset(
     {
         "abap", "abc", "agda", "arduino", "ascii art", "assembly", "bash", "basic", "bnf", "c", "c#", "c++",

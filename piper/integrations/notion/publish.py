@@ -39,7 +39,7 @@ CLOCK_SKEW = dt.timedelta(minutes=2)
 
 @dataclass(frozen=True)
 class Parent:
-    """Where a new page goes: under a page (``page_id``) or into a database (``database_id``)."""
+    """The parent of a new page: a page (``page_id``) or a database (``database_id``)."""
 
     kind: Literal["page_id", "database_id"]
     id: str
@@ -121,7 +121,7 @@ def prepare_request(batch: list[Block]) -> tuple[list[dict[str, Any]], list[_Pen
 
 
 async def publish_markdown(client: NotionClient, *, parent: Parent, title: str, markdown: str) -> PublishedPage:
-    """Create a page titled ``title`` under ``parent`` holding ``markdown`` as Notion blocks.
+    """Create a page titled ``title`` under ``parent`` that contains ``markdown`` as Notion blocks.
 
     Raises:
         PublishIncompleteError: The page exists but some blocks could not be appended.
@@ -131,6 +131,7 @@ async def publish_markdown(client: NotionClient, *, parent: Parent, title: str, 
 
 
 async def publish_blocks(client: NotionClient, *, parent: Parent, title: str, blocks: list[Block]) -> PublishedPage:
+    """Create a page titled ``title`` under ``parent`` with ``blocks``; raises as :func:`publish_markdown` does."""
     first, rest = blocks[:MAX_CHILDREN], blocks[MAX_CHILDREN:]
     payload, pending, sent = prepare_request(first)
     body = {

@@ -1,7 +1,7 @@
 """Inline markdown (emphasis, code, links) as Notion rich text objects.
 
 Notion's limits (developers.notion.com, "Request limits"): a text object's
-``content`` holds at most 2,000 characters and a link URL at most 2,000;
+``content`` contains at most 2,000 characters and a link URL at most 2,000;
 Notion counts characters in UTF-16 code units, so an emoji counts twice.
 """
 

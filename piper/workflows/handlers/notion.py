@@ -2,7 +2,7 @@
 
 A failure (no token, a page not shared with the integration, Notion down)
 raises a :class:`~piper.errors.PiperError`, which the runner turns into a
-failed task whose message says what to do; nothing is reported as done.
+failed task whose message names the fix; nothing is reported as done.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ TIME_BUDGET = 20.0
 stops itself and reports the page it left incomplete instead of being cancelled without a report."""
 
 REQUEST_TIMEOUT = 10.0
-"""Maximum seconds of one request in the chat, whatever notion.timeout_seconds says."""
+"""Maximum seconds of one request in the chat, even when notion.timeout_seconds is higher."""
 
 
 async def publish_document(task: Task, context: HandlerContext) -> TaskOutcome:

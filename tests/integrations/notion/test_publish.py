@@ -273,14 +273,16 @@ async def test_read_timeout_retried(notion: NotionServer, client: NotionClient, 
     assert len(waits) == 1
 
 
-async def test_persistent_timeout(notion: NotionServer, client: NotionClient) -> None:
+async def test_persistent_timeout(notion: NotionServer) -> None:
     root = notion.add_page("Team")
-    notion.script("POST", "/v1/pages", *[double.timeout(1.0)] * 4)
+    notion.script("POST", "/v1/pages", *[double.timeout(1.0)] * 3)
 
-    with pytest.raises(NotionError) as raised:
-        await _publish(client, root, "text")
+    async with NotionClient(TOKEN, base_url=notion.url, timeout=0.1, max_retries=2, sleep=_no_wait) as client:
+        with pytest.raises(NotionError) as raised:
+            await _publish(client, root, "text")
 
-    assert "timed out after 0.3 s" in raised.value.message
+    assert "timed out after 0.1 s" in raised.value.message
+    assert notion.count("POST", "/v1/pages") == 3
     assert notion.tree(root) == []
 
 
