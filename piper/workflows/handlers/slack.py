@@ -2,7 +2,7 @@
 
 A failure (no token, a rejected token, an unknown channel, Slack down)
 raises a :class:`~piper.errors.PiperError`, which the runner turns into a
-failed task whose message says what to do.
+failed task whose message names the fix.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ async def post_message(task: Task, context: HandlerContext) -> TaskOutcome:
     from piper.config import load_settings
     from piper.integrations.slack.post import post_text
 
+    # NOTE: the runner's task timeout (30 s by default) can cancel a post that waits on a long
+    # Retry-After or retries; a post cancelled mid-request may or may not have reached Slack.
     channel = str(task.input["channel"])
     result = await post_text(channel, str(task.input["text"]), load_settings())
     where = f"#{result.channel_name}" if result.channel_name else result.channel

@@ -12,6 +12,7 @@ from piper.workflows.engine import OrchestrationEngine
 from piper.workflows.handlers.slack import register_slack_handlers
 from tests.cli_runner import Result, Runner, run_piper  # noqa: F401 - fixture
 from tests.doubles.slack_server import BOT_TOKEN, Fault, SlackServer
+from tests.storage_fixtures import database, reusable_database_url, shared_postgres_url  # noqa: F401 - fixtures
 
 
 def assert_no_token(result: Result) -> None:
@@ -128,3 +129,22 @@ async def test_task_failure_names_fix(slack: SlackServer) -> None:
     assert finished.status is RunStatus.FAILED
     assert "#old is archived" in (finished.tasks[0].message or "")
     assert "Unarchive it" in (finished.tasks[0].message or "")
+
+
+async def test_task_stores_no_token(slack: SlackServer, database) -> None:  # noqa: ANN001 - the storage fixture's Database
+    from sqlalchemy import text
+
+    from piper.workflows.engine import build_engine
+
+    slack.fail("chat.postMessage", Fault("http_error", status=500, process=True))
+    workflow = Workflow(type="post_message", context={})
+    workflow.add_task("slack.post_message", {"channel": "#general", "text": "stored safely"})
+
+    finished = await build_engine(database).run(workflow)
+
+    assert finished.status is RunStatus.COMPLETED
+    async with database.session() as session:
+        rows = [*(await session.execute(text("SELECT * FROM tasks"))).all(), *(await session.execute(text("SELECT * FROM workflows"))).all()]
+    assert rows
+    assert all(BOT_TOKEN not in str(row) for row in rows)
+    assert "stored safely" in str(rows)
