@@ -21,6 +21,9 @@ def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: 
     monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
     monkeypatch.delenv("XDG_DATA_HOME", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
+    # The standup's GitHub source runs by default; a developer's token must not send tests to api.github.com.
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    monkeypatch.delenv("PIPER_GITHUB_API_URL", raising=False)
 
     gitconfig = home / ".gitconfig"
     gitconfig.write_text("[user]\n\tname = Ada Lovelace\n\temail = ada@example.com\n[init]\n\tdefaultBranch = main\n")

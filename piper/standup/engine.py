@@ -43,6 +43,15 @@ async def _collect(name: str, request: StandupRequest, progress: Progress) -> So
         return SourceResult.failed(name, f"{type(exc).__name__}: {exc}")
 
 
+def _drop_commits_git_found(by_name: dict[str, SourceResult]) -> None:
+    """Remove GitHub's commits that the git source also read, matched by full SHA, so each commit is listed once."""
+    git, github = by_name.get("git"), by_name.get("github")
+    if git is None or github is None:
+        return
+    local = {item.id for item in git.yesterday if item.kind == "commit"}
+    github.yesterday = [item for item in github.yesterday if item.kind != "commit" or item.id not in local]
+
+
 def _sort_key(item: Item) -> tuple[float, str]:
     moment = item.timestamp.timestamp() if item.timestamp else float("inf")
     return (moment, item.id)
@@ -64,6 +73,7 @@ async def generate_standup(
     requested = [name for name in SOURCE_NAMES if name in request.sources]
     results = await asyncio.gather(*(_collect(name, request, progress) for name in requested))
     by_name = {result.name: result for result in results}
+    _drop_commits_git_found(by_name)
 
     yesterday: list[Item] = []
     today: list[Item] = []

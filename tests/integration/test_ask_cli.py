@@ -99,11 +99,11 @@ def test_ask_delete_needs_yes(run_piper: Runner) -> None:
 
 
 def test_ask_github_not_configured(run_piper: Runner) -> None:
-    reply = ask(run_piper, "create an issue in acme/web titled Fix login")
+    reply = ask(run_piper, "--yes", "create an issue in acme/web titled Fix login")
 
-    assert reply["result"] == {"performed": False, "reason": "not_configured", "integration": "github"}
-    assert reply["workflow_id"] is None
-    assert "GitHub" in reply["message"]
+    assert reply["result"]["performed"] is False
+    assert "No GitHub token is set." in reply["message"]
+    assert "piper auth login github" in reply["message"]
 
 
 def test_ask_plain_text_output(run_piper: Runner) -> None:

@@ -312,7 +312,8 @@ def _build_github(options: ClientOptions) -> Github:
         allowed_methods=frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"}),
         status_forcelist=(500, 502, 503, 504),
         backoff_factor=options.backoff_factor,
-        respect_retry_after_header=True,
+        # Retry-After is honoured by GitHubClient.call, which caps the wait; urllib3 would sleep as long as asked.
+        respect_retry_after_header=False,
         # After the last retry PyGithub gets the 5xx response and raises GithubException with its status.
         raise_on_status=False,
     )

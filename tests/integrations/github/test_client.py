@@ -205,6 +205,17 @@ def test_secondary_rate_limit_waits(github_server: GitHubServer) -> None:
     assert time.monotonic() - started >= 1
 
 
+def test_long_retry_after_fails_fast(github_server: GitHubServer) -> None:
+    github_server.fail("GET", "/issues$", 429, body={"message": "You have exceeded a secondary rate limit."}, headers={"Retry-After": "600"})
+    started = time.monotonic()
+    with client_for(github_server) as client, pytest.raises(GitHubRateLimitError) as caught:
+        list_issues(client, REPOSITORY)
+
+    assert time.monotonic() - started < 5
+    assert "in 10 minutes" in caught.value.message
+    assert len(github_server.requests_to("GET", "/issues$")) == 1
+
+
 def test_primary_rate_limit_short_wait(github_server: GitHubServer) -> None:
     reset = str(int(time.time()) + 1)
     github_server.fail("GET", "/issues/4$", 403, body={"message": "API rate limit exceeded for user ID 1."},
