@@ -199,7 +199,7 @@ def delete_secret(name: str) -> list[SecretSource]:
     the caller says so.
     """
     removed: list[SecretSource] = []
-    keyring_module = _usable_keyring()
+    keyring_module = _readable_keyring()
     if keyring_module is not None:
         from keyring.errors import KeyringError, PasswordDeleteError
 
@@ -227,7 +227,8 @@ def keyring_available() -> bool:
     return _usable_keyring() is not None
 
 
-def _usable_keyring():  # noqa: ANN202 - the keyring module, imported lazily
+def _readable_keyring():  # noqa: ANN202 - the keyring module, imported lazily
+    """Return the keyring module when its backend can be read, which is any backend but ``fail``."""
     try:
         import keyring
         from keyring.backends import fail
@@ -240,16 +241,27 @@ def _usable_keyring():  # noqa: ANN202 - the keyring module, imported lazily
     if isinstance(backend, fail.Keyring):
         logger.debug("no OS keyring is available (keyring chose %s)", type(backend).__name__)
         return None
-    # keyrings.alt backends store secrets in files rather than an OS keyring, so Piper uses
-    # its own 0600 file instead, which is the path `piper auth status` reports.
-    if type(backend).__module__.startswith(("keyrings.alt", "keyring.backends.null")):
-        logger.debug("keyring chose the file backend %s, which is not an OS keyring", type(backend).__name__)
-        return None
     return keyring
 
 
+def _usable_keyring():  # noqa: ANN202 - the keyring module, imported lazily
+    """Return the keyring module when its backend is an OS keyring that Piper may write to."""
+    keyring_module = _readable_keyring()
+    if keyring_module is None:
+        return None
+
+    backend = keyring_module.get_keyring()
+    # keyrings.alt backends store secrets in files rather than an OS keyring, so Piper writes
+    # its own 0600 file instead, which is the path `piper auth status` reports. Entries that
+    # `keyring set` put there earlier are still read and deleted.
+    if type(backend).__module__.startswith(("keyrings.alt", "keyring.backends.null")):
+        logger.debug("keyring chose the file backend %s, which is not an OS keyring", type(backend).__name__)
+        return None
+    return keyring_module
+
+
 def _read_keyring(name: str) -> str | None:
-    keyring_module = _usable_keyring()
+    keyring_module = _readable_keyring()
     if keyring_module is None:
         return None
 

@@ -80,11 +80,29 @@ def test_store_without_keyring_writes_private_file(no_keyring: None, caplog: pyt
     assert find_secret("SLACK_BOT_TOKEN").source == "file"
 
 
-def test_keyrings_alt_counts_as_no_keyring() -> None:
-    keyring.set_keyring(PlaintextKeyring())
+def test_keyrings_alt_counts_as_no_keyring(tmp_path) -> None:  # noqa: ANN001 - pytest's tmp_path
+    alternative = PlaintextKeyring()
+    alternative.file_path = str(tmp_path / "keyring_pass.cfg")
+    keyring.set_keyring(alternative)
 
     assert not keyring_available()
     assert store_secret("NOTION_TOKEN", "secret_abc") == "file"
+    assert not (tmp_path / "keyring_pass.cfg").exists()
+
+
+def test_keyrings_alt_entry_still_read(tmp_path) -> None:  # noqa: ANN001 - pytest's tmp_path
+    alternative = PlaintextKeyring()
+    alternative.file_path = str(tmp_path / "keyring_pass.cfg")
+    alternative.set_password(KEYRING_SERVICE, "OPENAI_API_KEY", "sk-set-with-keyring-cli")
+    keyring.set_keyring(alternative)
+
+    found = find_secret("OPENAI_API_KEY")
+
+    assert found is not None
+    assert found.value == "sk-set-with-keyring-cli"
+    assert found.source == "keyring"
+    assert delete_secret("OPENAI_API_KEY") == ["keyring"]
+    assert lookup_secret("OPENAI_API_KEY") is None
 
 
 def test_store_keeps_other_entries(no_keyring: None) -> None:
