@@ -11,9 +11,10 @@ so the next turn can answer the question or say "make it high priority".
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +23,7 @@ from piper.domain.intent import Action, ClassifierName, Intent
 from piper.messages import templates
 from piper.messages.humanize import humanize_action
 from piper.messages.personality import apply_personality
-from piper.queries.conversation import CONVERSATION_ACTIONS, converse, offline_reply
+from piper.queries.conversation import CONVERSATION_ACTIONS, TokenCallback, converse, offline_reply
 from piper.queries.drafts import DRAFT_ACTIONS, draft
 from piper.queries.model import QueryContext
 from piper.queries.router import READ_ANALYSES, READ_CATEGORIES, QueryRouter
@@ -43,8 +44,8 @@ CONTINUE_WINDOW = dt.timedelta(hours=1)
 ANSWER_OVERRIDE_CONFIDENCE = 0.9
 """While a question is open, a message counts as a new request instead of the answer only at this confidence or more."""
 
-Confirm = Callable[[str], bool]
-"""Asks the user a yes/no question and returns the answer."""
+Confirm = Callable[[str], bool | Awaitable[bool]]
+"""Asks the user a yes/no question and returns the answer, or an awaitable of it (a TUI's modal dialog)."""
 
 _FOLLOW_UP = re.compile(
     r"^(?:and|also|then|now|ok|okay)?[\s,]*(?:please\s+)?(?P<verb>make|set|mark|block|delete|remove|complete|finish|reopen)"
@@ -111,6 +112,9 @@ class _Turn:
     """True when Piper read the action from the wording itself (a follow-up, "block todo 4 because ..."),
     so the classifier's confidence in ``intent`` says nothing about it."""
 
+    on_token: TokenCallback | None = None
+    """Receives the deltas of a streamed model reply; None asks the model for the whole reply at once."""
+
 
 class Piper:
     """The conversation core.
@@ -161,12 +165,18 @@ class Piper:
         new: bool = False,
         confirm: Confirm | None = None,
         assume_yes: bool = False,
+        on_token: TokenCallback | None = None,
     ) -> Reply:
         """Handle one user message and return Piper's reply; both turns are stored.
 
         ``confirm`` asks the user before a write that reaches other people or a
         destructive action. Without it, such an action runs only with
         ``assume_yes``. Otherwise it is recorded as cancelled and not run.
+
+        ``on_token`` makes a conversation or drafting model stream its reply:
+        it gets each text delta as it arrives. The returned message is the
+        whole reply with the personality lines added, so a face shows it in
+        place of the streamed text when the turn ends.
 
         Raises:
             NotFoundError: for an unknown ``conversation_id``.
@@ -182,6 +192,7 @@ class Piper:
         conversation = await self._conversation(conversation_id, new=new)
         state = await self._state(conversation.id)
         turn = await self._understand(text, conversation, state)
+        turn.on_token = on_token
         user_turn = await self.conversations.add_turn(conversation.id, Role.USER, text, intent=turn.intent)
         turn.user_turn_index = user_turn.index
 
@@ -272,7 +283,7 @@ class Piper:
 
         if turn.action in DRAFT_ACTIONS:
             context = QueryContext(database=self.database, settings=self.settings, now=self._now())
-            drafted = await draft(context, turn.text)
+            drafted = await draft(context, turn.text, on_token=turn.on_token)
             if drafted is not None:
                 return self._reply(turn, drafted.message, drafted.result)
 
@@ -297,7 +308,7 @@ class Piper:
         context = QueryContext(database=self.database, settings=self.settings, now=self._now())
         # The current message is already stored, so it is left out of the history.
         history = [stored for stored in await self.conversations.turns(turn.conversation.id) if stored.index != turn.user_turn_index]
-        answered = await converse(context, turn.text, history)
+        answered = await converse(context, turn.text, history, on_token=turn.on_token)
         if answered is None:
             return self._reply(turn, offline_reply(turn.action), {"performed": False})
         return self._reply(turn, answered.message, answered.result)
@@ -355,7 +366,7 @@ class Piper:
         if requires_confirmation(workflow.type) and not assume_yes:
             entities = workflow.context.get("entities") or {}
             summary = ", ".join(f"{key}: {value}" for key, value in entities.items()) or workflow.type
-            approved = confirm(templates.confirmation_prompt(workflow.type, summary)) if confirm is not None else False
+            approved = await _ask(confirm, templates.confirmation_prompt(workflow.type, summary)) if confirm is not None else False
             if not approved:
                 message = templates.not_confirmed(workflow.type, had_terminal=confirm is not None)
                 await self.engine.cancel_pending(workflow, message)
@@ -402,6 +413,14 @@ class Piper:
 
         name = self.settings.identity.timezone
         return dt.datetime.now(ZoneInfo(name)) if name else dt.datetime.now().astimezone()
+
+
+async def _ask(confirm: Confirm, question: str) -> bool:
+    """Return the user's answer from a sync ``confirm`` (a terminal prompt) or an async one (a modal dialog)."""
+    answer = confirm(question)
+    if inspect.isawaitable(answer):
+        answer = await answer
+    return bool(answer)
 
 
 _shared_classifier: IntentClassifier | None = None

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from piper.domain.conversation import Role
@@ -16,7 +17,7 @@ from piper.queries.priority import rank_todos
 
 if TYPE_CHECKING:
     from piper.domain.conversation import Turn
-    from piper.integrations.llm import Message
+    from piper.integrations.llm import Completion, Message, Provider
 
 logger = logging.getLogger(__name__)
 
@@ -44,9 +45,17 @@ DATA_PREAMBLE = (
 
 SETTING_HINT = "Name one under `llm.conversation` in PIPER.user.md (see `piper config`)."
 
+TokenCallback = Callable[[str], Awaitable[None] | None]
+"""Receives each text delta of a streamed reply as it arrives; it may be a coroutine function."""
 
-async def converse(context: QueryContext, text: str, history: Sequence[Turn]) -> QueryAnswer | None:
-    """Answer ``text`` with the conversation model, given the earlier turns; return None when no model is configured."""
+
+async def converse(
+    context: QueryContext, text: str, history: Sequence[Turn], *, on_token: TokenCallback | None = None
+) -> QueryAnswer | None:
+    """Answer ``text`` with the conversation model, given the earlier turns; return None when no model is configured.
+
+    With ``on_token``, the reply is streamed and each delta goes to ``on_token`` before the whole answer returns.
+    """
     from piper.integrations.llm import (
         ProviderConnectionError, ProviderError, ProviderTimeoutError, ProviderUnavailableError, get_provider,
     )
@@ -58,7 +67,10 @@ async def converse(context: QueryContext, text: str, history: Sequence[Turn]) ->
     system = f"{CONVERSATION_SYSTEM}\n\n{DATA_PREAMBLE}\n{await _data_block(context)}"
     messages = [*history_messages(history), {"role": "user", "content": text}]
     try:
-        completion = await provider.complete(messages, system=system, max_tokens=CONVERSATION_MAX_TOKENS)
+        if on_token is not None:
+            completion = await stream_completion(provider, messages, system=system, max_tokens=CONVERSATION_MAX_TOKENS, on_token=on_token)
+        else:
+            completion = await provider.complete(messages, system=system, max_tokens=CONVERSATION_MAX_TOKENS)
     except ProviderError as error:
         logger.warning("The conversation model %s failed: %s", provider.name, error.message)
         unreachable = isinstance(error, (ProviderConnectionError, ProviderTimeoutError, ProviderUnavailableError))
@@ -77,6 +89,25 @@ async def converse(context: QueryContext, text: str, history: Sequence[Turn]) ->
         "model": completion.model,
     }
     return QueryAnswer(completion.text, result)
+
+
+async def stream_completion(
+    provider: Provider, messages: Sequence[Message], *, system: str, max_tokens: int, on_token: TokenCallback
+) -> Completion:
+    """Stream a reply from ``provider``, passing each delta to ``on_token``, and return the whole text as a completion.
+
+    A stream reports no token counts, so the usage is zero, and the model is
+    the configured name rather than the one the server reports.
+    """
+    from piper.integrations.llm import Completion, Usage
+
+    deltas: list[str] = []
+    async for delta in provider.stream(messages, system=system, max_tokens=max_tokens):
+        deltas.append(delta)
+        delivered = on_token(delta)
+        if inspect.isawaitable(delivered):
+            await delivered
+    return Completion(text="".join(deltas), model=provider.model, provider=provider.name, usage=Usage())
 
 
 def offline_reply(action: str) -> str:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from piper.queries.conversation import TokenCallback, stream_completion
 from piper.queries.model import QueryAnswer, QueryContext
 from piper.queries.todos import todo_line
+
+if TYPE_CHECKING:
+    from piper.integrations.llm import Message
 
 logger = logging.getLogger(__name__)
 
@@ -21,8 +25,11 @@ DRAFT_SYSTEM = (
 )
 
 
-async def draft(context: QueryContext, text: str) -> QueryAnswer | None:
-    """Write a draft for ``text`` with the drafting model; return None when no drafting model is configured."""
+async def draft(context: QueryContext, text: str, *, on_token: TokenCallback | None = None) -> QueryAnswer | None:
+    """Write a draft for ``text`` with the drafting model; return None when no drafting model is configured.
+
+    With ``on_token``, the draft is streamed and each delta goes to ``on_token`` as it arrives.
+    """
     from piper.integrations.llm import ProviderError, get_provider
 
     provider = get_provider("drafting", context.settings)
@@ -32,8 +39,12 @@ async def draft(context: QueryContext, text: str) -> QueryAnswer | None:
     todos = await context.database.todos.list()
     facts = "\n".join(todo_line(todo) for todo in todos) or "(no open todos)"
     system = f"{DRAFT_SYSTEM}\n\nOpen todos:\n{facts}"
+    messages: list[Message] = [{"role": "user", "content": text}]
     try:
-        completion = await provider.complete([{"role": "user", "content": text}], system=system, max_tokens=DRAFT_MAX_TOKENS)
+        if on_token is not None:
+            completion = await stream_completion(provider, messages, system=system, max_tokens=DRAFT_MAX_TOKENS, on_token=on_token)
+        else:
+            completion = await provider.complete(messages, system=system, max_tokens=DRAFT_MAX_TOKENS)
     except ProviderError as error:
         logger.warning("Drafting with %s failed: %s", provider.name, error.message)
         result: dict[str, Any] = {"draft": None, "provider": provider.name, "error": error.message}

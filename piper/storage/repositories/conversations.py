@@ -116,6 +116,23 @@ class ConversationRepository(Repository):
             statement = select(TurnRow).where(TurnRow.conversation_id == conversation_id).order_by(TurnRow.position)
             return [to_turn(row) for row in (await session.scalars(statement)).all()]
 
+    async def rename(self, conversation_id: str, title: str) -> Conversation:
+        """Set a conversation's title, shortened to ``TITLE_LENGTH`` characters like a title taken from a message.
+
+        Raises:
+            NotFoundError: for an unknown conversation.
+            UsageError: for an empty title.
+        """
+        from piper.errors import UsageError
+
+        if not title.strip():
+            raise UsageError("The title is empty; give the conversation a name, such as /rename Q3 planning.")
+        async with self._session() as session:
+            row = await _require_conversation(session, conversation_id)
+            row.title = _title_from(title)
+            await session.flush()
+        return await self.get(conversation_id)
+
     async def latest(self) -> Conversation | None:
         """Return the most recently active conversation, or None when there is none."""
         found = await self.list(limit=1)
