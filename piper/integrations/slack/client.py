@@ -342,6 +342,9 @@ def _api_error(method: str, error: Any, channel: str | None) -> PiperError:
 
     if code in REJECTED_TOKEN_ERRORS:
         return credentials_rejected("slack", code)
+    if code is None and status in (401, 403):
+        # Slack itself reports a bad token as HTTP 200 with an error code; a bare 401 or 403 comes from a proxy in between.
+        return credentials_rejected("slack", f"HTTP {status}")
     if code == "missing_scope":
         needed = data.get("needed") if isinstance(data, dict) else None
         scope = f" ({needed})" if needed else ""

@@ -317,3 +317,24 @@ async def test_token_never_logged(slack: SlackServer, caplog: pytest.LogCaptureF
     assert REVOKED_TOKEN not in caplog.text
     assert BOT_TOKEN not in str(raised.value.details)
     assert slack.calls[0].headers["authorization"] == f"Bearer {BOT_TOKEN}"
+
+
+@pytest.mark.parametrize("status", [401, 403])
+async def test_http_auth_failure_exit_4(slack: SlackServer, status: int) -> None:
+    slack.fail("chat.postMessage", Fault("http_error", status=status))
+
+    with pytest.raises(CredentialsError) as raised:
+        await client().post_message("C000000000", ["Hi"])
+
+    assert f"(HTTP {status})" in raised.value.message
+    assert slack.channel("general").messages == []
+
+
+async def test_http_404_names_api_url(slack: SlackServer) -> None:
+    slack.fail("conversations.list", Fault("http_error", status=404))
+
+    with pytest.raises(PiperError) as raised:
+        await client().post_message("#general", ["Hi"])
+
+    assert "invalid response to conversations.list: HTTP 404" in raised.value.message
+    assert "PIPER_SLACK_API_URL" in (raised.value.hint or "")
