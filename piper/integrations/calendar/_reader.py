@@ -14,6 +14,7 @@ from piper.integrations.calendar._download import DownloadPolicy, download, fetc
 from piper.integrations.calendar._errors import CalendarError, CalendarUnavailableError
 from piper.integrations.calendar._events import expand_events, parse_calendar
 from piper.integrations.calendar._model import CalendarProblem, CalendarReading
+from piper.integrations.calendar._prefilter import prefilter_events
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -40,6 +41,20 @@ class _Loaded:
     note: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class _Window:
+    since: dt.datetime
+    until: dt.datetime
+
+    async def parse(self, content: bytes, name: str) -> Calendar:
+        """Parse only the part of ``content`` that can matter for this window, in a worker thread."""
+
+        def work() -> Calendar:
+            return parse_calendar(prefilter_events(content, since=self.since, until=self.until), name=name)
+
+        return await asyncio.to_thread(work)
+
+
 async def read_calendars(
     locations: Sequence[CalendarLocation],
     *,
@@ -61,7 +76,7 @@ async def read_calendars(
     emails = list(emails)
 
     async def read_one(location: CalendarLocation) -> tuple[list[CalendarEvent], list[str]]:
-        loaded = await _load(location, cache, policy)
+        loaded = await _load(location, cache, policy, _Window(since, until))
         events, broken = await asyncio.to_thread(
             expand_events, loaded.calendar, name=location.name, since=since, until=until, timezone=timezone, emails=emails
         )
@@ -93,13 +108,13 @@ async def read_calendars(
     return reading
 
 
-async def _load(location: CalendarLocation, cache: CalendarCache, policy: DownloadPolicy) -> _Loaded:
+async def _load(location: CalendarLocation, cache: CalendarCache, policy: DownloadPolicy, window: _Window) -> _Loaded:
     if location.path is not None:
         content = await asyncio.to_thread(_read_file, location)
-        return _Loaded(await asyncio.to_thread(parse_calendar, content, name=location.name))
+        return _Loaded(await window.parse(content, location.name))
     if location.url is None:
         raise CalendarError(f"calendar {location.name!r} has neither a path nor a url.", hint="Add one of them in PIPER.user.md.")
-    return await _load_url(location.name, fetch_url(location.url), cache, policy)
+    return await _load_url(location.name, fetch_url(location.url), cache, policy, window)
 
 
 def _read_file(location: CalendarLocation) -> bytes:
@@ -118,37 +133,37 @@ def _read_file(location: CalendarLocation) -> bytes:
         raise CalendarError(f"calendar {location.name!r}: the file {path} cannot be read: {error.strerror}.", hint="Check its permissions.") from None
 
 
-async def _load_url(name: str, url: str, cache: CalendarCache, policy: DownloadPolicy) -> _Loaded:
+async def _load_url(name: str, url: str, cache: CalendarCache, policy: DownloadPolicy, window: _Window) -> _Loaded:
     cached = await asyncio.to_thread(cache.load, url)
     try:
         answer = await download(url, name=name, cached=cached, policy=policy)
     except CalendarUnavailableError as error:
-        return await _fall_back(name, cached, error.message)
+        return await _fall_back(name, cached, error.message, window)
 
     if answer.content is None:
         # HTTP 304: the cached copy is current. download() returns no content only when a copy was cached.
         assert cached is not None
-        calendar = await asyncio.to_thread(parse_calendar, cached.content, name=name)
+        calendar = await window.parse(cached.content, name)
         refreshed = CachedCalendar(cached.content, answer.received_at, answer.etag, answer.last_modified)
         await asyncio.to_thread(cache.store, url, refreshed)
         return _Loaded(calendar)
 
     try:
-        calendar = await asyncio.to_thread(parse_calendar, answer.content, name=name)
+        calendar = await window.parse(answer.content, name)
     except CalendarError as error:
         # A captive portal or a login page returns HTML with status 200, so the last good copy is used instead.
-        return await _fall_back(name, cached, error.message)
+        return await _fall_back(name, cached, error.message, window)
 
     entry = CachedCalendar(answer.content, answer.received_at, answer.etag, answer.last_modified)
     await asyncio.to_thread(cache.store, url, entry)
     return _Loaded(calendar)
 
 
-async def _fall_back(name: str, cached: CachedCalendar | None, failure: str) -> _Loaded:
+async def _fall_back(name: str, cached: CachedCalendar | None, failure: str, window: _Window) -> _Loaded:
     """Use the cached copy after ``failure``, or raise the failure when there is no copy."""
     if cached is None:
         raise CalendarError(failure, hint="Check the network connection and the url in PIPER.user.md, then try again.")
-    calendar = await asyncio.to_thread(parse_calendar, cached.content, name=name)
+    calendar = await window.parse(cached.content, name)
     when = cached.downloaded_at.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     failure = failure.rstrip(".")
     # INFO, not WARNING: the note reaches the user with the events, so stderr need not repeat it.
