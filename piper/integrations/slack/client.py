@@ -1,7 +1,7 @@
 """Posting to Slack through slack-sdk's AsyncWebClient: channel lookup, retries and error messages.
 
 Reads (``auth.test``, ``conversations.list``, ``conversations.history``)
-are retried after HTTP 429 (waiting as long as ``Retry-After`` asks), HTTP
+are retried after HTTP 429 (after the seconds in ``Retry-After``), HTTP
 5xx, timeouts and dropped connections. ``chat.postMessage`` is retried
 after HTTP 429 and a refused connection only, because Slack has not seen
 the message then. After a timeout, a dropped connection or HTTP 5xx the
@@ -219,7 +219,9 @@ class SlackClient:
             return PostedMessage(str(data.get("channel") or channel_id), ts)
 
     async def _find_posted(self, channel_id: str, label: str, post_id: str, part: int, *, since: float) -> str | None:
-        """Return the ts of part ``part`` of post ``post_id`` if the channel's history has it, else None."""
+        """Return the ts of part ``part`` of post ``post_id`` if the channel's history contains it, else None."""
+        # NOTE: a request that Slack is still processing is not in the history yet, so a retry
+        # after a very slow response can still post the message twice.
         cursor: str | None = None
         # A minute of slack for clock skew between this machine and Slack.
         oldest = f"{since - 60:.6f}"

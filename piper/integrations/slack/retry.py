@@ -23,7 +23,7 @@ RETRY_BACKOFF_SECONDS = 0.5
 
 
 class RateLimitRetryHandler(AsyncRetryHandler):
-    """Retry HTTP 429 after the ``Retry-After`` seconds, unless Slack asks for longer than ``max_wait``."""
+    """Retry HTTP 429 after the ``Retry-After`` seconds, unless that wait is longer than ``max_wait``."""
 
     def __init__(self, max_retry_count: int, max_wait: float) -> None:
         super().__init__(max_retry_count)
