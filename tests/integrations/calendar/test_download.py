@@ -217,6 +217,17 @@ async def test_cache_file_names_hide_url(calendar_server: CalendarServer, cache:
     assert all("private" not in name for name in names)
 
 
+async def test_webcal_requested_over_https(calendar_server: CalendarServer, cache: CalendarCache) -> None:
+    calendar_server.serve("/work.ics", fixture_bytes("outlook.ics"))
+    webcal = calendar_server.url("/work.ics").replace("http://", "webcal://")
+    location = CalendarLocation(name="Work", url=webcal)
+
+    reading = await read_calendars([location], since=DAY_START, until=DAY_END, timezone=NEW_YORK, cache=cache, policy=FAST)
+
+    # The loopback server speaks plain HTTP, so the TLS handshake of the https:// request fails.
+    assert "could not connect to https://127.0.0.1:" in reading.errors[0].message
+
+
 def test_webcal_maps_to_https() -> None:
     assert fetch_url("webcal://calendar.example.com/a.ics") == "https://calendar.example.com/a.ics"
     assert fetch_url("WEBCALS://calendar.example.com/a.ics") == "https://calendar.example.com/a.ics"
@@ -226,3 +237,4 @@ def test_webcal_maps_to_https() -> None:
 def test_display_url_keeps_host_only() -> None:
     assert display_url("https://calendar.example.com/private-abc/basic.ics?token=1") == "https://calendar.example.com/…"
     assert display_url("http://127.0.0.1:8080/x.ics") == "http://127.0.0.1:8080/…"
+    assert display_url("https://ada:hunter2@calendar.example.com/x.ics") == "https://calendar.example.com/…"
