@@ -34,7 +34,7 @@ REPORTED_MISSING = 20
 """Maximum missing blocks named one by one in a :class:`PublishIncompleteError`."""
 
 CLOCK_SKEW = dt.timedelta(minutes=2)
-"""Slack when matching a page's ``created_time``, which Notion rounds down to the minute, against this machine's clock."""
+"""Margin when matching a page's ``created_time``, which Notion rounds down to the minute, against this machine's clock."""
 
 
 @dataclass(frozen=True)
@@ -74,8 +74,8 @@ class PublishedPage:
 class _Pending:
     """Blocks that must wait for their parent block to exist before they can be appended to it."""
 
-    path: tuple[int, ...]
-    """Index of the parent among the request's blocks, then, for a second-level parent, among that block's children."""
+    index: int
+    """Position of the parent block among the request's blocks."""
 
     blocks: list[Block]
     existing: int
@@ -94,27 +94,26 @@ class _Job:
 
 
 def prepare_request(batch: list[Block]) -> tuple[list[dict[str, Any]], list[_Pending], int]:
-    """Return the request JSON for up to 100 blocks, the children left for later, and the blocks sent.
+    """Return the request JSON for up to 100 blocks, the children left for later, and the number of blocks sent.
 
-    A block in the request keeps up to 100 children, and those children are
-    sent without their own children (the nesting limit). A table below the
-    first level ends its parent's children in this request, because a table
-    needs its rows in the request that creates it and they would be a third
-    level.
+    A block in the request keeps up to 100 children, sent without their own
+    children because of the nesting limit. The first child that has children
+    of its own (a nested list, a table's rows) ends its parent's children in
+    this request, and the rest wait. They are appended to that parent later,
+    where they are first-level blocks whose children can come along, and the
+    append response returns their IDs without an extra read.
     """
     payload: list[dict[str, Any]] = []
     pending: list[_Pending] = []
     sent = 0
     for index, block in enumerate(batch):
         children: list[dict[str, Any]] = []
-        for position, child in enumerate(block.children[:MAX_CHILDREN]):
-            if child.needs_children:
+        for child in block.children[:MAX_CHILDREN]:
+            if child.children:
                 break
             children.append(child.to_request())
-            if child.children:
-                pending.append(_Pending((index, position), child.children, existing=0))
         if len(children) < len(block.children):
-            pending.append(_Pending((index,), block.children[len(children) :], existing=len(children)))
+            pending.append(_Pending(index, block.children[len(children) :], existing=len(children)))
         payload.append(block.to_request(children))
         sent += 1 + len(children)
     return payload, pending, sent
@@ -178,8 +177,10 @@ class _Writer:
             if rest:
                 self._work.append(_Job(self.page_id, rest, existing=len(first_payload)))
             if pending:
+                # The create response carries no block IDs, so read the page's first-level blocks back.
+                self._unqueued = [block for item in pending for block in item.blocks]
                 children = await self._list_children(self.page_id)
-                await self._queue(pending, [child["id"] for child in children[: len(first_payload)]])
+                self._queue(pending, [child["id"] for child in children[: len(first_payload)]])
             while self._work:
                 await self._run_job(self._work[0])
                 self._work.popleft()
@@ -195,28 +196,17 @@ class _Writer:
             job.existing += len(batch)
             self.written += sent
             if pending:
-                await self._queue(pending, [result["id"] for result in results])
+                self._queue(pending, [result["id"] for result in results])
 
-    async def _queue(self, pending: list[_Pending], parent_ids: list[str]) -> None:
-        """Queue a job for each group of waiting children once the IDs of their parent blocks are known."""
-        self._unqueued = [block for item in pending for block in item.blocks]
-        grandchildren: dict[str, list[str]] = {}
-        jobs = []
-        for item in pending:
-            parent_id = parent_ids[item.path[0]]
-            if len(item.path) == 2:
-                # The append response lists only first-level blocks, so read the second level back.
-                if parent_id not in grandchildren:
-                    grandchildren[parent_id] = [child["id"] for child in await self._list_children(parent_id)]
-                siblings = grandchildren[parent_id]
-                if item.path[1] >= len(siblings):
-                    raise NotionResponseError(
-                        f"Block {parent_id} of the page {self.title!r} has {len(siblings)} children in Notion, fewer than were sent.",
-                        details=error_details(200, "invalid_response"),
-                    )
-                parent_id = siblings[item.path[1]]
-            jobs.append(_Job(parent_id, item.blocks, existing=item.existing))
-        self._work.extend(jobs)
+    def _queue(self, pending: list[_Pending], parent_ids: list[str]) -> None:
+        """Queue a job for each group of waiting children now that the IDs of their parent blocks are known."""
+        if len(parent_ids) < max(item.index for item in pending) + 1:
+            self._unqueued = [block for item in pending for block in item.blocks]
+            raise NotionResponseError(
+                f"Notion listed {len(parent_ids)} blocks of the page {self.title!r}, fewer than were sent.",
+                details=error_details(200, "invalid_response"),
+            )
+        self._work.extend(_Job(parent_ids[item.index], item.blocks, existing=item.existing) for item in pending)
         self._unqueued = []
 
     async def _append(self, parent_id: str, payload: list[dict[str, Any]], *, existing: int) -> list[dict[str, Any]]:
@@ -229,7 +219,7 @@ class _Writer:
             if len(children) == existing:
                 return None
             raise NotionError(
-                f"Cannot tell whether Notion appended the blocks while {action}: the block has {len(children)} children, "
+                f"Could not tell whether Notion appended the blocks while {action}: the block has {len(children)} children, "
                 f"expected {existing} or {existing + len(payload)}.",
                 hint="Someone may be editing the page. Check it in Notion.",
                 details=error_details(None, "unknown_state"),

@@ -133,23 +133,26 @@ def test_empty_document_has_no_blocks() -> None:
     assert markdown_to_blocks("\n\n   \n") == []
 
 
-def test_request_keeps_two_levels() -> None:
-    blocks = markdown_to_blocks("- a\n  - b\n    - c\n")
+def test_request_defers_deep_children() -> None:
+    blocks = markdown_to_blocks("- a\n  - flat\n  - b\n    - c\n  - after\n- d\n  - e\n")
     payload, pending, sent = prepare_request(blocks)
 
-    item = payload[0]["bulleted_list_item"]
-    assert item["children"][0]["bulleted_list_item"].get("children") is None
-    assert sent == 2
-    assert [(waiting.path, len(waiting.blocks)) for waiting in pending] == [((0, 0), 1)]
+    first = payload[0]["bulleted_list_item"]
+    assert [child["bulleted_list_item"]["rich_text"][0]["text"]["content"] for child in first["children"]] == ["flat"]
+    assert payload[1]["bulleted_list_item"]["children"][0]["type"] == "bulleted_list_item"
+    assert sent == 4
+    assert [(waiting.index, [block.preview() for block in waiting.blocks], waiting.existing) for waiting in pending] == [
+        (0, ["bulleted_list_item: b", "bulleted_list_item: after"], 1)
+    ]
 
 
-def test_request_cuts_before_nested_table() -> None:
+def test_request_defers_nested_table() -> None:
     blocks = markdown_to_blocks("- item\n\n  before\n\n  | a |\n  |---|\n  | 1 |\n\n  after\n")
     payload, pending, sent = prepare_request(blocks)
 
     children = payload[0]["bulleted_list_item"]["children"]
     assert [child["type"] for child in children] == ["paragraph"]
-    assert [(waiting.path, [block.type for block in waiting.blocks], waiting.existing) for waiting in pending] == [
-        ((0,), ["table", "paragraph"], 1)
+    assert [(waiting.index, [block.type for block in waiting.blocks], waiting.existing) for waiting in pending] == [
+        (0, ["table", "paragraph"], 1)
     ]
     assert sent == 2

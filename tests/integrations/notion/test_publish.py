@@ -250,9 +250,10 @@ async def test_nested_append_fails(notion: NotionServer, client: NotionClient) -
     with pytest.raises(PublishIncompleteError) as raised:
         await _publish(client, root, NESTED)
 
-    assert raised.value.details["blocks_written"] == 3
+    assert raised.value.details["blocks_written"] == 2
     assert raised.value.details["blocks_total"] == 6
-    assert raised.value.details["not_written"] == ["bulleted_list_item: three"]
+    assert raised.value.details["not_written"] == ["bulleted_list_item: two"]
+    assert "missing 4 of 6 blocks" in raised.value.message
 
 
 async def test_refused_connection(client: NotionClient, waits: list[float]) -> None:
