@@ -26,6 +26,7 @@ from pydantic import (
     Field,
     ValidationError,
     ValidationInfo,
+    field_serializer,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -435,6 +436,13 @@ class CalendarSetting(_Section):
 
     enabled: bool = True
     """False keeps the entry in the file but leaves the calendar out of the standup and the chat."""
+
+    @field_serializer("url")
+    def _hide_url_path(self, url: str | None) -> str | None:
+        # A subscription URL's path often carries a secret token, so 'piper config show' prints only the host.
+        from piper.integrations.calendar import display_url
+
+        return display_url(url) if url else url
 
     @model_validator(mode="after")
     def _one_location(self) -> CalendarSetting:

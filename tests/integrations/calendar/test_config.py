@@ -9,6 +9,7 @@ import pytest
 from piper.config import CalendarSetting, load_settings
 from piper.errors import ConfigError
 from piper.integrations.calendar import configured_locations, not_configured_reason
+from tests.cli_runner import Runner, run_piper  # noqa: F401 - fixture
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[3]
 
@@ -105,3 +106,16 @@ def test_example_documents_calendar_keys() -> None:
 def test_example_calendars_parse() -> None:
     settings = load_settings(REPOSITORY_ROOT / "config" / "PIPER.user.md")
     assert [calendar.name for calendar in settings.calendars] == ["Work", "Personal", "Team holidays"]
+
+
+def test_config_show_hides_url_path(run_piper: Runner, write_user_config) -> None:
+    write_user_config("calendars:\n  - name: Work\n    url: webcal://calendar.example.com/ical/private-5e3c7a1b9f/basic.ics\n")
+
+    shown = run_piper("config", "show")
+    shown_json = run_piper("config", "show", "--json")
+
+    assert shown.exit_code == 0
+    assert "private-5e3c7a1b9f" not in shown.stdout
+    assert "webcal://calendar.example.com/…" in shown.stdout
+    assert "private-5e3c7a1b9f" not in shown_json.stdout
+    assert shown_json.json()["data"]["calendars"][0]["url"] == "webcal://calendar.example.com/…"
