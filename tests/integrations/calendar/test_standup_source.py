@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from piper import paths
 from piper.config import load_settings
 from piper.standup.engine import generate_standup
 from piper.standup.model import StandupRequest
@@ -210,3 +211,20 @@ def test_cli_standup_text_shows_failure(run_piper: Runner, write_user_config) ->
 
     assert result.exit_code == 0
     assert "calendar error: Broken: the file" in result.stdout
+
+
+def test_cli_standup_hides_secret_url(run_piper: Runner, write_user_config, calendar_server: CalendarServer) -> None:
+    secret_url = calendar_server.url("/ical/private-5e3c7a1b9f/basic.ics")
+    write_user_config(IDENTITY + f"calendars:\n  - name: Work\n    url: {secret_url}\n")
+
+    result = run_piper("standup", "--source", "calendar", "--json")
+    stored = (paths.data_dir() / paths.DATABASE_FILE).read_bytes()
+
+    assert result.exit_code == 0
+    calendar = result.json()["data"]["sources"]["calendar"]
+    assert calendar["status"] == "error"
+    assert "responded with HTTP 404" in calendar["reason"]
+    assert "private-5e3c7a1b9f" not in result.stdout + result.stderr
+    # The run is stored in the history with its sources, and the token is not stored with it.
+    assert b"responded with HTTP 404" in stored
+    assert b"private-5e3c7a1b9f" not in stored
