@@ -151,6 +151,10 @@ def _aware(value: dt.date | dt.datetime, timezone: dt.tzinfo) -> dt.datetime:
 
     A local time that a DST change skips or repeats is normalized by a round
     trip through UTC, as ``zoneinfo`` resolves it with ``fold=0``.
+
+    NOTE: icalendar 7.3 returns a naive time for a TZID it cannot resolve (no
+    VTIMEZONE, not an IANA or Windows name), so such a time is read as the
+    user's local time, like a floating one.
     """
     if not isinstance(value, dt.datetime):
         value = dt.datetime.combine(value, dt.time(0, 0))

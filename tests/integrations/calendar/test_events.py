@@ -192,3 +192,51 @@ def test_other_component_is_not_a_calendar() -> None:
 def test_empty_file_is_not_a_calendar() -> None:
     with pytest.raises(CalendarError):
         parse_calendar(b"", name="Work")
+
+
+def _inline(*events: str) -> bytes:
+    return ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Piper tests//EN\r\n" + "".join(events) + "END:VCALENDAR\r\n").encode()
+
+
+def _expand_inline(content: bytes, day: dt.date) -> list[CalendarEvent]:
+    since = dt.datetime.combine(day, dt.time(0, 0), tzinfo=NEW_YORK)
+    events, _ = expand_events(
+        parse_calendar(content, name="inline"), name="inline", since=since, until=since + dt.timedelta(days=1), timezone=NEW_YORK
+    )
+    return events
+
+
+def test_floating_series_keeps_local_time_over_dst() -> None:
+    content = _inline(
+        "BEGIN:VEVENT\r\nUID:floating-weekly\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260302T090000\r\n"
+        "DTEND:20260302T093000\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\nSUMMARY:Floating weekly\r\nEND:VEVENT\r\n"
+    )
+
+    before = _expand_inline(content, dt.date(2026, 3, 2))
+    after = _expand_inline(content, dt.date(2026, 3, 9))
+
+    assert before[0].start.isoformat() == "2026-03-02T09:00:00-05:00"
+    assert after[0].start.isoformat() == "2026-03-09T09:00:00-04:00"
+    assert after[0].id == "floating-weekly/20260309T130000Z"
+
+
+def test_all_day_series_id_uses_date() -> None:
+    content = _inline(
+        "BEGIN:VEVENT\r\nUID:all-day-weekly\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;VALUE=DATE:20260302\r\n"
+        "RRULE:FREQ=WEEKLY;COUNT=3\r\nSUMMARY:Focus day\r\nEND:VEVENT\r\n"
+    )
+
+    events = _expand_inline(content, dt.date(2026, 3, 9))
+
+    assert events[0].id == "all-day-weekly/20260309"
+    assert events[0].all_day is True
+    assert events[0].agenda_skip_reason() == "all-day"
+
+
+def test_unknown_tzid_read_as_local() -> None:
+    content = _inline(
+        "BEGIN:VEVENT\r\nUID:unknown-zone\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;TZID=Foo/Bar:20260309T100000\r\n"
+        "DTEND;TZID=Foo/Bar:20260309T110000\r\nSUMMARY:Unknown zone\r\nEND:VEVENT\r\n"
+    )
+    events = _expand_inline(content, dt.date(2026, 3, 9))
+    assert events[0].start.isoformat() == "2026-03-09T10:00:00-04:00"
