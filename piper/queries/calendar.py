@@ -113,7 +113,7 @@ SERVICES: dict[str, QueryService] = {"get_calendar": get_calendar}
 async def _free_at(context: QueryContext, timezone: dt.tzinfo, now: dt.datetime, day: dt.date, moment: TimeOfDay) -> QueryAnswer:
     at = _aware(dt.datetime.combine(day, moment.time), timezone)
     day_start, day_end = _day_bounds(day, timezone)
-    reading = await _read(context.settings, timezone, since=min(at, day_start), until=max(at + dt.timedelta(minutes=1), day_end))
+    reading = await _read(context.settings, timezone, since=day_start, until=day_end)
 
     conflicts = [event for event in reading.events if event.makes_busy() and _covers(event, at)]
     later = [event for event in reading.events if event.makes_busy() and event.start > at and event.agenda_skip_reason() is None]
@@ -148,7 +148,11 @@ async def _next_event(context: QueryContext, timezone: dt.tzinfo, now: dt.dateti
 
     event = upcoming[0]
     minutes = int((event.start - now).total_seconds() // 60)
-    soon = f" (in {minutes} minutes)" if minutes < 120 else ""
+    soon = ""
+    if minutes < 1:
+        soon = " (starting now)"
+    elif minutes < 120:
+        soon = f" (in {minutes} minute{'' if minutes == 1 else 's'})"
     phrase = f"{event.title} at {event.start:%H:%M} {_day_phrase(event.start.date(), now.date())}{soon}"
     if event.location:
         phrase += f" in {event.location}"

@@ -195,3 +195,16 @@ async def test_core_answers_free_question(settings: Settings) -> None:
     assert reply.intent["action"] == "get_calendar"
     assert reply.workflow_id is None
     assert "free at 15:00 today" in reply.message
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        (dt.datetime(2026, 3, 9, 9, 0, tzinfo=NEW_YORK), "Your next event is Team standup at 09:00 today (starting now)."),
+        (dt.datetime(2026, 3, 9, 8, 59, tzinfo=NEW_YORK), "Your next event is Team standup at 09:00 today (in 1 minute)."),
+        (dt.datetime(2026, 3, 9, 6, 0, tzinfo=NEW_YORK), "Your next event is Team standup at 09:00 today."),
+    ],
+)
+async def test_next_event_wording(settings: Settings, now: dt.datetime, expected: str) -> None:
+    answer = await _ask(settings, "what's my next meeting", now=now)
+    assert answer.message == expected
