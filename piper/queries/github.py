@@ -2,8 +2,7 @@
 
 PyGithub is synchronous, so every call runs in a worker thread. A missing
 or rejected token, an unknown repository and an unreachable GitHub all
-become a reply that says what failed and how to fix it, never an
-exception.
+become a reply that names what failed and the fix, never an exception.
 """
 
 from __future__ import annotations
@@ -66,6 +65,17 @@ _NO_REPOSITORY = QueryAnswer(
 )
 
 
+def _issue_target(context: QueryContext, entities: dict[str, Any], question: str) -> tuple[str, int] | QueryAnswer:
+    """Return the repository and issue number a message names, or the question that asks for the missing one."""
+    repository = _repository(context, entities)
+    number = entities.get("issue_number")
+    if repository is None:
+        return _NO_REPOSITORY
+    if number is None:
+        return QueryAnswer(question, {"source": "github", "status": "needs_issue_number"})
+    return repository, int(number)
+
+
 def _line(issue: IssueRecord) -> str:
     labels = f" [{', '.join(issue.labels)}]" if issue.labels else ""
     link = f"[#{issue.number}]({issue.url})" if issue.url else f"#{issue.number}"
@@ -111,14 +121,12 @@ async def get_issue(context: QueryContext, entities: dict[str, Any]) -> QueryAns
     """Show one issue: title, state, labels, assignees and the start of its body."""
     from piper.integrations.github import get_issue as fetch
 
-    repository = _repository(context, entities)
-    number = entities.get("issue_number")
-    if repository is None:
-        return _NO_REPOSITORY
-    if number is None:
-        return QueryAnswer("Which issue number?", {"source": "github", "status": "needs_issue_number"})
+    target = _issue_target(context, entities, "Which issue number?")
+    if isinstance(target, QueryAnswer):
+        return target
+    repository, number = target
     try:
-        issue = await _call(context, lambda client: fetch(client, repository, int(number)))
+        issue = await _call(context, lambda client: fetch(client, repository, number))
     except PiperError as error:
         return _failure(error)
 
@@ -143,15 +151,13 @@ async def analyze_issue(context: QueryContext, entities: dict[str, Any]) -> Quer
     from piper.integrations.github import list_issues as fetch_list
     from piper.integrations.github import triage
 
-    repository = _repository(context, entities)
-    number = entities.get("issue_number")
-    if repository is None:
-        return _NO_REPOSITORY
-    if number is None:
-        return QueryAnswer("Which issue should I analyze? Give its number.", {"source": "github", "status": "needs_issue_number"})
+    target = _issue_target(context, entities, "Which issue should I analyze? Give its number.")
+    if isinstance(target, QueryAnswer):
+        return target
+    repository, number = target
 
     def read(client: GitHubClient) -> tuple[IssueRecord, list[IssueRecord]]:
-        issue = fetch_issue(client, repository, int(number))
+        issue = fetch_issue(client, repository, number)
         return issue, fetch_list(client, repository, state="open", limit=_DUPLICATE_SCAN_LIMIT).issues
 
     try:

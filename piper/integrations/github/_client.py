@@ -29,7 +29,6 @@ from piper.integrations.github._errors import (
     GitHubResponseError,
     GitHubUnavailableError,
     forbidden,
-    missing_token,
     not_found,
     rejected_token,
     validation_failed,
@@ -94,16 +93,9 @@ def resolve_token() -> str:
     Raises:
         CredentialsError: (exit code 4) when none has one; the hint names ``piper auth login github``.
     """
-    from piper import secrets
+    from piper.secrets import require_secret
 
-    # NOTE: require_secret arrives with `piper auth`; until then the lookup below gives the same error.
-    require_secret = getattr(secrets, "require_secret", None)
-    if require_secret is not None:
-        return require_secret("github")
-    token = secrets.lookup_secret("GITHUB_TOKEN")
-    if not token:
-        raise missing_token()
-    return token
+    return require_secret("github")
 
 
 def options_from_settings(settings: GitHubSettings, *, token: str | None = None) -> ClientOptions:

@@ -1,7 +1,7 @@
 """Turning PyGithub and transport failures into errors for people.
 
 Every failure leaves this package as a :class:`~piper.errors.PiperError`
-whose message names what failed and whose hint says what to do. Messages
+whose message names what failed and whose hint names the next step. Messages
 never contain the token: they are built from the status, GitHub's
 ``message`` and ``errors`` fields and the request's description.
 """
@@ -12,9 +12,6 @@ import datetime as dt
 from typing import Any
 
 from piper.errors import CredentialsError, NotFoundError, PiperError
-
-LOGIN_HINT = "Run `piper auth login github` with a valid token, or fix the environment variable GITHUB_TOKEN."
-
 
 class GitHubUnavailableError(PiperError):
     """GitHub timed out, refused the connection or returned HTTP 5xx after every retry."""
@@ -35,21 +32,9 @@ class GitHubResponseError(PiperError):
 
 def rejected_token(status: int, message: str | None) -> CredentialsError:
     """Return the error for a token GitHub rejected (HTTP 401)."""
-    reason = f"{status} {message}" if message else str(status)
-    return CredentialsError(
-        f"GitHub rejected the token ({reason}).",
-        hint=LOGIN_HINT,
-        details={"service": "github", "variable": "GITHUB_TOKEN", "reason": reason},
-    )
+    from piper.secrets import credentials_rejected
 
-
-def missing_token() -> CredentialsError:
-    """Return the error for a missing GitHub token."""
-    return CredentialsError(
-        "No GitHub token is set.",
-        hint="Run `piper auth login github`, or set the environment variable GITHUB_TOKEN.",
-        details={"service": "github", "variable": "GITHUB_TOKEN"},
-    )
+    return credentials_rejected("github", f"{status} {message}" if message else str(status))
 
 
 def not_found(what: str) -> NotFoundError:

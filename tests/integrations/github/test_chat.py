@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
+
+from piper.queries.github import SERVICES
+from piper.queries.model import QueryContext
 
 from tests.cli_runner import Runner, run_piper  # noqa: F401 - fixture
 from tests.doubles.github_server import GitHubServer
@@ -122,3 +126,32 @@ def test_list_pull_requests_query(run_piper: Runner, github_env: GitHubServer) -
     assert reply["intent"]["action"] == "list_pull_requests"
     assert [item["title"] for item in reply["result"]["items"]] == ["Speed up the export"]
     assert reply["message"].startswith(f"1 open pull request in {REPOSITORY}:")
+
+
+def query_context() -> QueryContext:
+    from piper.config import load_settings
+
+    # The GitHub services read no database, so none is opened.
+    return QueryContext(database=None, settings=load_settings(), now=dt.datetime.now(dt.timezone.utc))  # type: ignore[arg-type]
+
+
+async def test_get_issue_needs_number(github_env: GitHubServer) -> None:
+    answer = await SERVICES["get_issue"](query_context(), {"repository": REPOSITORY})
+
+    assert answer.result == {"source": "github", "status": "needs_issue_number"}
+    assert not github_env.requests
+
+
+async def test_get_issue_not_found_reply(github_env: GitHubServer) -> None:
+    answer = await SERVICES["get_issue"](query_context(), {"repository": REPOSITORY, "issue_number": 404})
+
+    assert answer.result["status"] == "error"
+    assert "not found (or the token cannot see it)" in answer.message
+
+
+async def test_list_issues_server_down_reply(github_env: GitHubServer) -> None:
+    github_env.fail("GET", "/issues$", 503, body={"message": "Service Unavailable"}, times=10)
+    answer = await SERVICES["list_issues"](query_context(), {"repository": REPOSITORY})
+
+    assert answer.result["status"] == "error"
+    assert "503" in answer.message

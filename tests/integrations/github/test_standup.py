@@ -158,3 +158,29 @@ def test_identity_login_skips_user_lookup(run_piper: Runner, busy_github: dict[s
 
     assert data["sources"]["github"]["user"] == USER
     assert not busy_github["server"].requests_to("GET", "/user$")
+
+
+def test_search_pages_followed(run_piper: Runner, busy_github: dict[str, Any]) -> None:
+    server = busy_github["server"]
+    recent = iso(dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1))
+    for index in range(5):
+        server.add_issue(API, f"Assigned task {index}", assignees=[USER], updated_at=recent)
+    data = standup(run_piper, busy_github)
+    assigned = [item["title"] for item in data["today_priorities"] if item["title"].startswith("Assigned")]
+
+    assert len(assigned) == 6
+    assert len(assigned) == len(set(assigned))
+    assert any("page" in request.query for request in server.requests_to("GET", "/search/issues"))
+
+
+def test_past_day_has_no_open_work(run_piper: Runner, busy_github: dict[str, Any]) -> None:
+    since = busy_github["since"]
+    before = since - dt.timedelta(days=1)
+    result = run_piper("standup", "--source", "github", "--since", before.isoformat(), "--until", before.isoformat(), "--json", "--no-save")
+    data = result.json()["data"]
+
+    assert result.exit_code == 0, result.stderr
+    assert data["yesterday_accomplishments"] == []
+    assert data["today_priorities"] == []
+    assert data["blockers"] == []
+    assert not any("is:open" in request.query["q"][0] for request in busy_github["server"].requests_to("GET", "/search/issues"))
