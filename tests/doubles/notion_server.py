@@ -33,7 +33,7 @@ from piper.integrations.notion.languages import NOTION_LANGUAGES
 TOKEN = "secret_double_0123456789abcdefghijklmnopqrstuvwxyz"
 """The token the double accepts; tests assert it never appears in Piper's output or logs."""
 
-FaultKind = Literal["error", "drop", "slow", "invalid_json", "html"]
+FaultKind = Literal["error", "drop", "slow", "invalid_json", "html", "json"]
 
 
 @dataclass
@@ -53,6 +53,8 @@ class Fault:
     headers: dict[str, str] = field(default_factory=dict)
     after_apply: bool = False
     delay: float = 0.0
+    body: Any = None
+    """The JSON document a ``json`` fault returns with HTTP 200, for responses of the wrong shape."""
 
 
 def error(status: int, code: str, message: str = "", *, after_apply: bool = False, **headers: str) -> Fault:
@@ -74,6 +76,11 @@ def drop(*, after_apply: bool = False) -> Fault:
 
 def invalid_json(*, after_apply: bool = False) -> Fault:
     return Fault("invalid_json", after_apply=after_apply)
+
+
+def wrong_shape(body: Any, *, after_apply: bool = False) -> Fault:
+    """Valid JSON with HTTP 200 that lacks what the documented response has."""
+    return Fault("json", body=body, after_apply=after_apply)
 
 
 def html_page(status: int = 502) -> Fault:
@@ -526,6 +533,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         elif fault.kind == "invalid_json":
             self._send_raw(200, b'{"object": "page", "id": "a0b1', "application/json")
+        elif fault.kind == "json":
+            self._send_raw(200, json.dumps(fault.body).encode(), "application/json")
         elif fault.kind == "html":
             self._send_raw(fault.status, b"<html><body>Bad gateway</body></html>", "text/html")
         else:

@@ -23,7 +23,7 @@ from typing import Any, Literal
 from piper.integrations.notion.blocks import Block, count_blocks, leading_heading, markdown_to_blocks
 from piper.integrations.notion.client import NotionClient
 from piper.integrations.notion.errors import NotionError, NotionResponseError, PublishIncompleteError, error_details
-from piper.integrations.notion.rich_text import plain_spans, plain_text, to_rich_text
+from piper.integrations.notion.rich_text import plain_spans, to_rich_text
 
 logger = logging.getLogger(__name__)
 
@@ -306,7 +306,8 @@ async def _find_created_page(client: NotionClient, parent: Parent, title: str, s
         return None
 
     for block in reversed(await list_children(client, parent.id, action=action)):
-        if block.get("type") != "child_page" or (block.get("child_page") or {}).get("title") != title:
+        child_page = block.get("child_page")
+        if block.get("type") != "child_page" or not isinstance(child_page, dict) or child_page.get("title") != title:
             continue
         if _parse_time(block.get("created_time")) >= since:
             return await client.read("GET", f"/v1/pages/{block['id']}", action=action)
@@ -324,7 +325,10 @@ def page_title(page: dict[str, Any]) -> str:
     """Return the plain title of a page or database object."""
     if page.get("object") == "database":
         return _rich_plain(page.get("title"))
-    for value in (page.get("properties") or {}).values():
+    properties = page.get("properties")
+    if not isinstance(properties, dict):
+        return ""
+    for value in properties.values():
         if isinstance(value, dict) and value.get("type") == "title":
             return _rich_plain(value.get("title"))
     return ""
@@ -335,8 +339,14 @@ def _rich_plain(rich_text: Any) -> str:
         return ""
     parts = []
     for item in rich_text:
-        if isinstance(item, dict):
-            parts.append(item.get("plain_text") if isinstance(item.get("plain_text"), str) else plain_text([item]))
+        if not isinstance(item, dict):
+            continue
+        text = item.get("plain_text")
+        if not isinstance(text, str):
+            inner = item.get("text")
+            text = inner.get("content") if isinstance(inner, dict) else None
+        if isinstance(text, str):
+            parts.append(text)
     return "".join(parts)
 
 

@@ -237,3 +237,18 @@ def test_search_malformed_response(notion: NotionServer, run_piper: Runner) -> N
 
     assert result.exit_code == 1
     assert "not a JSON object" in result.json()["error"]
+
+
+def test_search_skips_broken_results(notion: NotionServer, run_piper: Runner) -> None:
+    odd_title = {"id": "d1", "object": "database", "title": [{"text": "plain"}, {"text": {"content": "Specs"}}, 3], "url": 5}
+    results = [{"object": "page"}, {"object": "page", "id": "p1", "properties": "odd"}, "text", odd_title]
+    broken = {"object": "list", "results": results, "has_more": False, "next_cursor": None}
+    notion.script("POST", "/v1/search", double.wrong_shape(broken))
+
+    result = run_piper("notion", "search", "x", "--json")
+
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["data"]["results"] == [
+        {"id": "p1", "object": "page", "title": "", "url": None, "last_edited_time": None},
+        {"id": "d1", "object": "database", "title": "Specs", "url": None, "last_edited_time": None},
+    ]

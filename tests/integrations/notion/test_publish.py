@@ -311,3 +311,35 @@ async def test_token_never_logged(notion: NotionServer, client: NotionClient, ca
 
 async def _no_wait(seconds: float) -> None:
     return None
+
+
+async def test_children_list_wrong_shape(notion: NotionServer, client: NotionClient) -> None:
+    root = notion.add_page("Team")
+    notion.script("GET", "/children$", *[double.wrong_shape({"object": "list", "results": "nope"})] * 4)
+
+    with pytest.raises(PublishIncompleteError) as raised:
+        await _publish(client, root, NESTED)
+
+    assert raised.value.details["cause"]["code"] == "invalid_response"
+    assert raised.value.details["blocks_written"] == 2
+    assert "missing 4 of 6 blocks" in raised.value.message
+
+
+async def test_append_response_without_results(notion: NotionServer, client: NotionClient) -> None:
+    root = notion.add_page("Team")
+    notion.script("PATCH", "/children$", double.wrong_shape({"object": "list"}, after_apply=True))
+
+    page = await _publish(client, root, LONG_LIST)
+
+    assert _items(notion.tree(page.id)) == [f"item {number}" for number in range(250)]
+
+
+async def test_create_response_without_url(notion: NotionServer, client: NotionClient) -> None:
+    root = notion.add_page("Team")
+    notion.script("POST", "/v1/pages", double.wrong_shape({"object": "page", "id": "x"}, after_apply=True))
+
+    with pytest.raises(NotionResponseError) as raised:
+        await _publish(client, root, "text")
+
+    assert "has no page id or url" in raised.value.message
+    assert _child_pages(notion, root) == ["Doc"]
