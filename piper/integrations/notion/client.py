@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from piper.errors import PiperError
+from piper.errors import ConfigError, PiperError
 from piper.integrations.llm.resilience import RetryPolicy, parse_retry_after
 from piper.integrations.notion.errors import (
     SHARE_HINT,
@@ -52,7 +52,18 @@ Verify = Callable[[], Awaitable[dict[str, Any] | None]]
 
 
 def notion_api_url() -> str:
-    return (os.environ.get(API_URL_VARIABLE, "").strip() or DEFAULT_API_URL).rstrip("/")
+    """Return the API's root URL from ``PIPER_NOTION_API_URL``, else Notion's own.
+
+    Raises:
+        ConfigError: The variable is set to something other than an http:// or https:// URL.
+    """
+    url = os.environ.get(API_URL_VARIABLE, "").strip() or DEFAULT_API_URL
+    if not url.lower().startswith(("http://", "https://")):
+        raise ConfigError(
+            f"{API_URL_VARIABLE} is {url!r}, which is not an http:// or https:// URL.",
+            hint=f"Set it to the API's root such as {DEFAULT_API_URL}, or unset it.",
+        )
+    return url.rstrip("/")
 
 
 def notion_token() -> str:

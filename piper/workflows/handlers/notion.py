@@ -1,8 +1,8 @@
 """Task handlers for Notion: publish a markdown file as a page.
 
 A failure (no token, a page not shared with the integration, Notion down)
-raises a :class:`~piper.errors.PiperError`, which the runner turns into a
-failed task whose message names the fix; nothing is reported as done.
+raises a :class:`~piper.errors.PiperError`. The runner turns it into a
+failed task whose message names the fix, so nothing is reported as done.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ async def publish_document(task: Task, context: HandlerContext) -> TaskOutcome:
     document = str(task.input["document"])
     settings = load_settings()
     if task.input.get("parent") is None and not settings.notion.default_parent:
+        logger.info("task %s: no Notion parent page for %s, asking for notion.default_parent", task.id, document)
         return TaskOutcome.failed(
             f"Which Notion page should {document} go under? Set notion.default_parent in PIPER.user.md to the page's ID or URL, "
             f"or run: piper notion publish {document} --parent PAGE_ID"
@@ -45,10 +46,12 @@ async def publish_document(task: Task, context: HandlerContext) -> TaskOutcome:
     # A relative path is read from the working directory of the process (piper ask, piper chat).
     path = locate_markdown(document)
     if path is None:
+        logger.info("task %s: no markdown file matches %r in %s", task.id, document, Path.cwd())
         return TaskOutcome.failed(f"I could not find the document {document!r} in {Path.cwd()}. Give the markdown file's path.")
     try:
         markdown, fallback_title = read_markdown(str(path))
     except UsageError as error:
+        logger.info("task %s: cannot read %s: %s", task.id, path, error.message)
         return TaskOutcome.failed(f"I could not read {document}: {error.message} {error.hint or ''}".rstrip())
 
     title, body = split_title(markdown, title=task.input.get("title"), fallback=fallback_title)
@@ -58,7 +61,7 @@ async def publish_document(task: Task, context: HandlerContext) -> TaskOutcome:
         try:
             page = await publish_markdown(client, parent=parent, title=title, markdown=body)
         except PublishIncompleteError as error:
-            logger.warning("published %s only in part as Notion page %s: %s", path, error.details.get("id"), error.message)
+            logger.warning("task %s: published %s only in part as Notion page %s: %s", task.id, path, error.details.get("id"), error.message)
             return TaskOutcome.failed(f"{error.message} {error.hint}", {"page": error.details})
 
     logger.info("published %s as Notion page %s", path, page.id)

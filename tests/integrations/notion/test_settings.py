@@ -79,3 +79,12 @@ async def test_echoed_token_redacted(notion: NotionServer) -> None:
 
     assert TOKEN not in raised.value.message
     assert "[token]" in raised.value.message
+
+
+def test_api_url_must_be_http(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PIPER_NOTION_API_URL", "api.notion.com")
+
+    with pytest.raises(ConfigError) as raised:
+        NotionClient(TOKEN)
+
+    assert "PIPER_NOTION_API_URL is 'api.notion.com'" in raised.value.message
