@@ -15,6 +15,9 @@ Everything is read through the search API, limited to
 activity. The user is ``identity.github``, else the token's owner
 (``GET /user``). Commits also found by the git source are dropped by the
 engine, so each commit is listed once.
+
+NOTE: ``--author`` does not change the GitHub user; the source always
+reports that one login's work.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from piper.errors import CredentialsError, PiperError
 from piper.standup.model import Item, SourceResult
@@ -37,6 +40,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 _BLOCKED_LABEL = "blocked"
 """Labels that contain this word (``blocked``, ``status: blocked``) mark an item as a blocker."""
 
@@ -47,6 +52,30 @@ class _Collected:
     today: list[Item] = field(default_factory=list)
     blockers: list[Item] = field(default_factory=list)
     searches: int = 0
+    succeeded: int = 0
+    """Queries that GitHub served, with or without results."""
+
+    errors: list[dict[str, str]] = field(default_factory=list)
+    """Queries GitHub rejected (404, 422, an unreadable response), each with its error; the other queries still count."""
+
+    def run_query(self, query: str, read: Callable[[], list[T]]) -> list[T]:
+        """Run one query; a failure that concerns only this query is recorded and gives no items.
+
+        A rejected token, a rate limit and an unreachable GitHub concern every
+        query, so they propagate and fail the source.
+        """
+        from piper.integrations.github import GitHubRateLimitError, GitHubUnavailableError
+
+        try:
+            found = read()
+        except (CredentialsError, GitHubRateLimitError, GitHubUnavailableError):
+            raise
+        except PiperError as error:
+            logger.warning("GitHub query %r failed: %s", query, error.message)
+            self.errors.append({"query": query, "error": error.message})
+            return []
+        self.succeeded += 1
+        return found
 
 
 class GitHubSource:
@@ -90,7 +119,12 @@ class GitHubSource:
             if self._client is None:
                 client.close()
 
-        details = {"user": login, "repos": len(settings.github.repositories) or "all", "searches": collected.searches}
+        details: dict[str, Any] = {"user": login, "repos": len(settings.github.repositories) or "all", "searches": collected.searches}
+        if collected.errors:
+            details["errors"] = collected.errors
+        if collected.errors and collected.succeeded == 0:
+            first = collected.errors[0]
+            return SourceResult(self.name, status="error", reason=f"every GitHub query failed: {first['error']}", details=details)
         return SourceResult(
             name=self.name,
             yesterday=collected.yesterday,
@@ -110,7 +144,8 @@ def _read(client: GitHubClient, request: StandupRequest, settings: Settings, log
 
     def search(query: str) -> list[IssueRecord]:
         collected.searches += 1
-        return search_issues(client, f"{query} {scope}".strip())
+        full_query = f"{query} {scope}".strip()
+        return collected.run_query(full_query, lambda: search_issues(client, full_query))
 
     for pull in search(f"is:pr author:{login} is:merged merged:{window}"):
         merged = pull.merged_at or pull.closed_at
@@ -118,16 +153,16 @@ def _read(client: GitHubClient, request: StandupRequest, settings: Settings, log
             collected.yesterday.append(_item(pull, "pull_request", f"Merged #{pull.number}: {pull.title}", merged, zone))
 
     for pull in search(f"is:pr reviewed-by:{login} -author:{login} updated:>={request.since.isoformat(timespec='seconds')}"):
-        review_item = _review_item(client, pull, login, request)
-        if review_item is not None:
-            collected.yesterday.append(review_item)
+        review_items = collected.run_query(f"{pull.repository}#{pull.number} reviews", lambda: _review_items(client, pull, login, request))
+        collected.yesterday.extend(review_items)
 
     for issue in search(f"is:issue involves:{login} is:closed closed:{window}"):
         if issue.author == login or login in issue.assignees:
             collected.yesterday.append(_item(issue, "issue", f"Closed #{issue.number}: {issue.title}", issue.closed_at, zone))
 
     collected.searches += 1
-    for commit in search_commits(client, f"author:{login} author-date:{window} {scope}".strip()):
+    commit_query = f"author:{login} author-date:{window} {scope}".strip()
+    for commit in collected.run_query(commit_query, lambda: search_commits(client, commit_query)):
         if commit.authored_at is None or not request.since <= commit.authored_at < request.until:
             continue
         collected.yesterday.append(
@@ -188,8 +223,8 @@ def _read_open_work(
         collected.today.append(_item(record, kind, title, record.updated_at, zone))
 
 
-def _review_item(client: GitHubClient, pull: IssueRecord, login: str, request: StandupRequest) -> Item | None:
-    """Return one item for the user's last review of ``pull`` inside the window, or None."""
+def _review_items(client: GitHubClient, pull: IssueRecord, login: str, request: StandupRequest) -> list[Item]:
+    """Return one item for the user's last review of ``pull`` inside the window, or none."""
     from piper.integrations.github import list_reviews
 
     reviews = [
@@ -198,10 +233,10 @@ def _review_item(client: GitHubClient, pull: IssueRecord, login: str, request: S
         if review.author == login and review.submitted_at is not None and request.since <= review.submitted_at < request.until
     ]
     if not reviews:
-        return None
+        return []
     review = reviews[-1]
     verdict = review.state.replace("_", " ").lower()
-    return Item(
+    item = Item(
         source="github",
         kind="review",
         id=f"{pull.repository}#{pull.number}:review:{review.id}",
@@ -210,6 +245,7 @@ def _review_item(client: GitHubClient, pull: IssueRecord, login: str, request: S
         url=review.url or pull.url,
         timestamp=review.submitted_at.astimezone(request.timezone) if review.submitted_at else None,
     )
+    return [item]
 
 
 def _item(record: IssueRecord, kind: str, title: str, moment: dt.datetime | None, zone: dt.tzinfo) -> Item:

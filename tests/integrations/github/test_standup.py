@@ -184,3 +184,26 @@ def test_past_day_has_no_open_work(run_piper: Runner, busy_github: dict[str, Any
     assert data["today_priorities"] == []
     assert data["blockers"] == []
     assert not any("is:open" in request.query["q"][0] for request in busy_github["server"].requests_to("GET", "/search/issues"))
+
+
+def test_rejected_query_keeps_others(run_piper: Runner, busy_github: dict[str, Any]) -> None:
+    busy_github["server"].fail("GET", "/search/commits", 422, body={"message": "Validation Failed", "errors": [{"message": "commit search is off"}]})
+    data = standup(run_piper, busy_github)
+    github = data["sources"]["github"]
+
+    assert github["status"] == "ok"
+    assert len(github["errors"]) == 1
+    assert github["errors"][0]["query"].startswith(f"author:{USER} author-date:")
+    assert github["errors"][0]["error"].endswith("Validation Failed (commit search is off).")
+    assert busy_github["pushed"] not in [item["id"] for item in data["yesterday_accomplishments"]]
+    assert any(item["title"] == "Merged #1: Export as CSV" for item in data["yesterday_accomplishments"])
+
+
+def test_every_query_rejected_is_error(run_piper: Runner, busy_github: dict[str, Any]) -> None:
+    server = busy_github["server"]
+    server.fail("GET", "/search/", 422, body={"message": "Validation Failed", "errors": [{"message": "search is off"}]}, times=100)
+    data = standup(run_piper, busy_github)
+
+    assert data["sources"]["github"]["status"] == "error"
+    assert data["sources"]["github"]["reason"].startswith("every GitHub query failed: ")
+    assert "search is off" in data["sources"]["github"]["reason"]
