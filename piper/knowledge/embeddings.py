@@ -42,7 +42,7 @@ MAX_TOKENS = 128
 
 BATCH_SIZE = 32
 
-BATCH_TOKENS = 2048
+BATCH_TOKENS = 512
 """Token budget of one batch in :meth:`EmbeddingModel.embed_passages` (rows x padded length).
 
 Measured on int8 MiniLM: throughput per token is flat from about 1,000 to

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from piper import paths
-from piper.knowledge.index.ranking import Candidate, reciprocal_rank_fusion
-from piper.knowledge.index.store import PassageStore
+from piper.knowledge.index import ranking
+from piper.knowledge.index.ranking import Candidate
+from piper.knowledge.index.store import PassageStore, folder_prefix
 from piper.knowledge.model import Passage, SearchHit
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ class KnowledgeIndex:
         self._matrix: np.ndarray | None = None
         self._matrix_ids: list[int] = []
         self._matrix_documents: list[str] = []
+        self._matrix_id_set: frozenset[int] = frozenset()
 
     def close(self) -> None:
         self._store.close()
@@ -124,30 +126,72 @@ class KnowledgeIndex:
         """Return the number of passages not embedded yet (found by keywords only)."""
         return self._store.pending_count()
 
-    def search(self, query: str, *, k: int = 5, folder: str | None = None) -> list[SearchHit]:
-        """Return the ``k`` best passages for a query, best first, from documents under ``folder`` if given."""
-        keyword = [Candidate(id_, document, score) for id_, document, score in self._store.keyword_search(query, KEYWORD_CANDIDATES)]
-        semantic = self._embedding_candidates(query, EMBEDDING_CANDIDATES)
-        if folder is not None:
-            keyword = [candidate for candidate in keyword if _under(candidate.document, folder)]
-            semantic = [candidate for candidate in semantic if _under(candidate.document, folder)]
-        ranked = reciprocal_rank_fusion(keyword, semantic)[:k]
-        stored = self._store.passages([candidate.id for candidate in ranked])
-        return [SearchHit(stored[candidate.id].passage, candidate.score) for candidate in ranked if candidate.id in stored]
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 5,
+        folder: str | None = None,
+        distinct_documents: bool = True,
+        method: str = "hybrid",
+    ) -> list[SearchHit]:
+        """Return the ``k`` best passages for a query, best first.
 
-    def _embedding_candidates(self, query: str, limit: int) -> list[Candidate]:
+        ``folder`` keeps only documents whose path is that folder or lies under
+        it. With ``distinct_documents`` each document appears once, with its
+        best passage and the document's score. ``method`` picks the ranking:
+        ``hybrid`` (the default, see :func:`ranking.hybrid`), ``rrf``,
+        ``keyword`` or ``embedding``; the last three are there for comparison.
+        """
+        if method not in METHODS:
+            raise ValueError(f"Unknown ranking method {method!r}; use one of {', '.join(METHODS)}.")
+        keyword: list[Candidate] = []
+        semantic: list[Candidate] = []
+        if method != "embedding":
+            keyword = [Candidate(*row) for row in self._store.keyword_search(query, KEYWORD_CANDIDATES, folder)]
+        if method != "keyword" and query.strip():
+            semantic = self._embedding_candidates(query, EMBEDDING_CANDIDATES, folder)
+
+        if method == "hybrid":
+            embedded_ids = self._matrix_id_set
+            passage_scores, documents = ranking.hybrid(keyword, semantic, embedded_ids.__contains__)
+            if distinct_documents:
+                chosen = [(document.best, document.score) for document in documents[:k]]
+            else:
+                chosen = sorted(passage_scores.items(), key=lambda item: -item[1])[:k]
+        else:
+            ordered = {"rrf": lambda: ranking.reciprocal_rank_fusion(keyword, semantic), "keyword": lambda: keyword, "embedding": lambda: semantic}[method]()
+            if distinct_documents:
+                ordered = _first_per_document(ordered)
+            chosen = [(candidate.id, candidate.score) for candidate in ordered[:k]]
+
+        stored = self._store.passages([id_ for id_, _ in chosen])
+        return [SearchHit(stored[id_].passage, score) for id_, score in chosen if id_ in stored]
+
+    def _embedding_candidates(self, query: str, limit: int, folder: str | None) -> list[Candidate]:
         import numpy as np
 
-        matrix, ids, documents = self._load_matrix()
-        if matrix is None or not ids:
-            return []
         from piper.knowledge.embeddings import shared_model
 
+        matrix, ids, documents = self._load_matrix()
+        if matrix is None:
+            return []
         similarities = matrix @ shared_model().embed_one(query)
-        top = np.argsort(-similarities)[:limit]
-        return [Candidate(ids[index], documents[index], float(similarities[index])) for index in top]
+        if folder is not None:
+            similarities = np.where(self._folder_mask(folder), similarities, -np.inf)
+        count = min(limit, len(ids))
+        top = np.argpartition(-similarities, count - 1)[:count]
+        top = top[np.argsort(-similarities[top])]
+        return [Candidate(ids[index], documents[index], float(similarities[index])) for index in top if np.isfinite(similarities[index])]
+
+    def _folder_mask(self, folder: str) -> np.ndarray:
+        import numpy as np
+
+        prefix = folder_prefix(folder)
+        return np.array([document == prefix or document.startswith(prefix + "/") for document in self._matrix_documents], dtype=bool)
 
     def _load_matrix(self) -> tuple[np.ndarray | None, list[int], list[str]]:
+        """Return the vectors of all embedded passages as one matrix, reloaded only when the store changed."""
         import numpy as np
 
         with self._matrix_lock:
@@ -156,11 +200,19 @@ class KnowledgeIndex:
                 ids, documents, blobs = self._store.vectors()
                 self._matrix = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(ids), -1) if ids else None
                 self._matrix_ids, self._matrix_documents = ids, documents
+                self._matrix_id_set = frozenset(ids)
                 self._matrix_generation = generation
             return self._matrix, self._matrix_ids, self._matrix_documents
 
 
-def _under(document: str, folder: str) -> bool:
-    """Return whether a document path lies in a folder (or is that path)."""
-    prefix = folder.rstrip("/\\")
-    return document == prefix or document.startswith(prefix + "/") or document.startswith(prefix + "\\")
+METHODS = ("hybrid", "rrf", "keyword", "embedding")
+
+
+def _first_per_document(candidates: list[Candidate]) -> list[Candidate]:
+    seen: set[str] = set()
+    result = []
+    for candidate in candidates:
+        if candidate.document not in seen:
+            seen.add(candidate.document)
+            result.append(candidate)
+    return result

@@ -154,18 +154,31 @@ class PassageStore:
         rows = self._connection.execute(f"{_SELECT_PASSAGES} WHERE p.id IN ({placeholders})", list(ids)).fetchall()  # noqa: S608
         return {row[0]: _stored(row) for row in rows}
 
-    def keyword_search(self, query: str, limit: int) -> list[tuple[int, str, float]]:
-        """Return (id, document, BM25 score) of the best keyword matches, best first; scores are positive."""
+    def keyword_search(self, query: str, limit: int, folder: str | None = None) -> list[tuple[int, str, float]]:
+        """Return (id, document, BM25 score) of the best keyword matches, best first; scores are positive.
+
+        ``folder`` keeps only documents whose path is the folder or lies under it.
+        """
         expression = match_expression(query)
         if expression is None:
             return []
-        rows = self._connection.execute(
+        sql = (
             "SELECT t.rowid, p.document, -bm25(passage_terms, ?, ?, ?) AS score"
-            " FROM passage_terms t JOIN passages p ON p.id = t.rowid"
-            " WHERE passage_terms MATCH ? ORDER BY score DESC LIMIT ?",
-            (TITLE_WEIGHT, HEADING_WEIGHT, BODY_WEIGHT, expression, limit),
-        ).fetchall()
+            " FROM passage_terms t JOIN passages p ON p.id = t.rowid WHERE passage_terms MATCH ?"
+        )
+        parameters: list = [TITLE_WEIGHT, HEADING_WEIGHT, BODY_WEIGHT, expression]
+        if folder is not None:
+            prefix = folder_prefix(folder)
+            sql += " AND (p.document = ? OR substr(p.document, 1, ?) = ?)"
+            parameters += [prefix, len(prefix) + 1, prefix + "/"]
+        sql += " ORDER BY score DESC LIMIT ?"
+        rows = self._connection.execute(sql, [*parameters, limit]).fetchall()
         return [(row[0], row[1], row[2]) for row in rows]
+
+
+def folder_prefix(folder: str) -> str:
+    """Return a folder filter without trailing separators, with / as the separator."""
+    return folder.replace("\\", "/").rstrip("/")
 
 
 _SELECT_PASSAGES = "SELECT p.id, p.document, d.title, p.heading, p.text, p.ordinal FROM passages p JOIN documents d ON d.document = p.document"
