@@ -1,4 +1,4 @@
-"""Download a calendar URL with httpx: timeout, retries on timeouts and HTTP 5xx, conditional requests.
+"""Download a calendar URL with httpx: timeout, retries on timeouts, HTTP 429 and 5xx, conditional requests.
 
 A subscription URL often carries a secret token in its path or query (a
 "secret address in iCal format"), so messages and logs show only the
@@ -34,7 +34,7 @@ class DownloadPolicy:
     """Seconds for each of connecting, sending, waiting for and reading a response."""
 
     retries: int = 2
-    """Extra attempts after a timeout, a connection failure or HTTP 5xx."""
+    """Extra attempts after a timeout, a connection failure, HTTP 429 (too many requests) or HTTP 5xx."""
 
     backoff: float = 0.5
     """Seconds before the first retry; each further retry waits twice as long."""
@@ -74,7 +74,7 @@ async def download(url: str, *, name: str, cached: CachedCalendar | None, policy
     """GET ``url`` (already mapped by :func:`fetch_url`), sending the cached validators when there is a cached copy.
 
     Raises:
-        CalendarUnavailableError: Every attempt timed out, could not connect or got HTTP 5xx.
+        CalendarUnavailableError: Every attempt timed out, could not connect or got HTTP 429 or 5xx.
         CalendarError: The server responded with 401, 403, 404 or another status that a retry will not change.
     """
     import httpx
@@ -104,7 +104,7 @@ async def download(url: str, *, name: str, cached: CachedCalendar | None, policy
             except httpx.HTTPError as error:
                 raise CalendarError(f"calendar {name!r}: the download from {where} failed: {_error_text(error, url)}") from None
 
-            if response.status_code >= 500:
+            if response.status_code >= 500 or response.status_code == 429:
                 failure = f"{where} responded with HTTP {response.status_code}"
                 continue
             return _accept(response, name=name, where=where, cached=cached)

@@ -67,8 +67,8 @@ async def read_calendars(
 ) -> CalendarReading:
     """Return the events of every calendar that overlap ``[since, until)``, in ``timezone``.
 
-    A download that fails with a timeout, a connection error, HTTP 5xx or
-    content that is not iCalendar falls back to the last good download with
+    A download that fails with a timeout, a connection error, HTTP 429 or
+    5xx, or content that is not iCalendar falls back to the last good download with
     a note. Any other failure makes an error for that calendar alone.
     """
     cache = cache or CalendarCache.default()

@@ -73,7 +73,7 @@ async def test_not_modified_uses_cache(calendar_server: CalendarServer, cache: C
 
 async def test_server_error_then_retry_succeeds(calendar_server: CalendarServer, cache: CalendarCache) -> None:
     calendar_server.serve("/work.ics", fixture_bytes("outlook.ics"))
-    calendar_server.queue("/work.ics", Reply(500, b"oops"), Reply(503, b"busy"))
+    calendar_server.queue("/work.ics", Reply(500, b"oops"), Reply(429, b"slow down"))
 
     reading = await _read(calendar_server, cache, "/work.ics")
 
