@@ -2,9 +2,9 @@
 
 The classifier gives a ``date`` entity (ISO) but no time of day, so the
 time is read from the message text. When the message names a time, the
-reply states whether the user is free then. A message that asks for the next meeting or event gets
-the next one from now. Any other message lists the day's events (today
-when no date is named).
+reply states whether the user is free then. A request for the next
+meeting or event gets the next one from now. Any other message lists the
+day's events (today when no date is named).
 """
 
 from __future__ import annotations

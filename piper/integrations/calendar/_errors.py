@@ -13,5 +13,5 @@ class CalendarUnavailableError(CalendarError):
     """A download that failed for a reason that may pass: a timeout, a refused connection, HTTP 429 or 5xx.
 
     Only this error lets the reader fall back to the cached copy. A 401, 403
-    or 404 says the address itself is wrong, so stale events would mislead.
+    or 404 means the address itself is wrong, so stale events would mislead.
     """
