@@ -126,7 +126,7 @@ class GitHubClient:
 
     @property
     def github(self) -> Github:
-        """The PyGithub client, built on first use because importing PyGithub takes about 0.2 s."""
+        """The PyGithub client, built on first use because importing PyGithub takes a few hundred milliseconds."""
         if self._github is None:
             self._github = _build_github(self.options)
         return self._github
