@@ -7,9 +7,11 @@ commands, which keeps ``piper --help`` fast.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
@@ -68,11 +70,20 @@ def _body(body: str | None, body_file: str | None) -> str | None:
         raise UsageError(f"--body-file: cannot read {body_file}: {error.strerror}.") from None
 
 
-def _with_client(work: Callable[[GitHubClient], T]) -> T:
+def _with_client(work: Callable[[GitHubClient], T], activity: str = "Talking to GitHub") -> T:
+    """Run ``work`` with a client for the configured GitHub, showing a spinner on stderr when it is a terminal."""
     from piper.integrations.github import connect
 
-    with connect() as client:
+    with connect() as client, _spinner(activity):
         return work(client)
+
+
+def _spinner(activity: str) -> AbstractContextManager[Any]:
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext()
+    from rich.console import Console
+
+    return Console(stderr=True).status(activity)
 
 
 def _issue_line(issue: IssueRecord) -> str:
@@ -128,7 +139,10 @@ def list_command(
     if limit is not None and limit < 1:
         raise UsageError(f"--limit: invalid value {limit}; use 1 or more.")
 
-    found = _with_client(lambda client: list_issues(client, repository, state=state, labels=label or [], assignees=assignee or [], limit=limit))
+    found = _with_client(
+        lambda client: list_issues(client, repository, state=state, labels=label or [], assignees=assignee or [], limit=limit),
+        f"Listing issues in {repository}",
+    )
     count = f"{len(found.issues)}+" if found.more else str(len(found.issues))
     if json_flag:
         output.print_success({"repository": repository, "count": count, "more": found.more, "issues": [issue.to_json() for issue in found.issues]})
