@@ -291,3 +291,27 @@ def test_chat_empty_knowledge_base(run_piper: Runner, docs: Path) -> None:
 
     assert reply["result"]["results"] == []
     assert "piper docs add" in reply["message"]
+
+
+def test_progress_on_terminal_stderr(run_piper: Runner, docs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+
+    plain = run_piper("docs", "add", "docs")
+
+    assert "Reading files" in plain.stderr
+    assert "Embedding passages" in plain.stderr
+    assert "Reading files" not in plain.stdout
+    assert plain.stdout.startswith("Added 3 documents")
+
+
+def test_no_progress_in_json_mode(run_piper: Runner, docs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+
+    result = run_piper("docs", "add", "docs", "--json")
+
+    assert result.stderr == ""
+    assert json.loads(result.stdout)["status"] == "success"
