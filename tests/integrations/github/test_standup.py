@@ -101,6 +101,8 @@ def test_today_and_blockers(run_piper: Runner, busy_github: dict[str, Any]) -> N
     assert "Open #3: Flaky deploy (checks failing)" in blockers
     assert "Watch: Open #4: Old experiment (idle 9 days)" in blockers
     assert len(blockers) == 4
+    listed = [item["id"] for section in ("yesterday_accomplishments", "today_priorities", "blockers") for item in data[section]]
+    assert len(listed) == len(set(listed))
 
 
 def test_source_summary(run_piper: Runner, busy_github: dict[str, Any]) -> None:
