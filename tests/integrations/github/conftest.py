@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -61,7 +62,7 @@ def no_token(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     keyring.set_keyring(previous)
 
 
-def client_for(server: GitHubServer, **options: object) -> GitHubClient:
-    """Return a client for the double with no pauses and a short backoff."""
+def client_for(server: GitHubServer, *, sleep: Callable[[float], None] = time.sleep, **options: object) -> GitHubClient:
+    """Return a client for the double with no pauses and a short backoff; ``sleep`` receives rate-limit waits."""
     settings = {"timeout": 1.0, "max_retries": 2, "backoff_factor": 0.01, "request_interval": 0, "write_interval": 0, **options}
-    return GitHubClient(ClientOptions(api_url=server.api_url, token=server.token, **settings))  # type: ignore[arg-type]
+    return GitHubClient(ClientOptions(api_url=server.api_url, token=server.token, **settings), sleep=sleep)  # type: ignore[arg-type]

@@ -205,6 +205,16 @@ def test_secondary_rate_limit_waits(github_server: GitHubServer) -> None:
     assert time.monotonic() - started >= 1
 
 
+def test_secondary_limit_without_retry_after(github_server: GitHubServer) -> None:
+    github_server.fail("GET", "/issues/6$", 403, body={"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."})
+    slept: list[float] = []
+    with client_for(github_server, sleep=slept.append) as client:
+        issue = get_issue(client, REPOSITORY, 6)
+
+    assert issue.number == 6
+    assert slept == [60.0]
+
+
 def test_long_retry_after_fails_fast(github_server: GitHubServer) -> None:
     github_server.fail("GET", "/issues$", 429, body={"message": "You have exceeded a secondary rate limit."}, headers={"Retry-After": "600"})
     started = time.monotonic()
@@ -221,8 +231,7 @@ def test_primary_rate_limit_short_wait(github_server: GitHubServer) -> None:
     github_server.fail("GET", "/issues/4$", 403, body={"message": "API rate limit exceeded for user ID 1."},
                        headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset})
     slept: list[float] = []
-    with client_for(github_server) as client:
-        client._sleep = slept.append
+    with client_for(github_server, sleep=slept.append) as client:
         issue = get_issue(client, REPOSITORY, 4)
 
     assert issue.number == 4
