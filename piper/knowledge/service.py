@@ -193,6 +193,10 @@ class KnowledgeBase:
             return
         if record is not None and record.status == "ready" and record.sha256 == digest and path in indexed:
             report.unchanged.append(file.display)
+            mtime = dt.datetime.fromtimestamp(file.mtime, dt.timezone.utc)
+            if record.mtime != mtime or record.size != file.size:
+                # Same content with a new modification time: keep 'list' from calling it modified.
+                await self.database.documents.set_file_state(path, size=file.size, mtime=mtime)
             return
 
         try:

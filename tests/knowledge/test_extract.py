@@ -63,6 +63,13 @@ def test_rst_sections_and_sphinx_markup(tmp_path: Path) -> None:
     assert "hidden-entry" not in sub
 
 
+def test_rst_pep_and_rfc_roles(tmp_path: Path) -> None:
+    path = tmp_path / "links.rst"
+    path.write_text("Links\n=====\n\nSee :pep:`8`, :rfc:`HTTP semantics <7231#section-4>` and :pep:`WSGI\n<3333#anchor>`.\n")
+
+    assert extract(path).sections[0].text == "See PEP 8, HTTP semantics and WSGI."
+
+
 def test_text_file_in_rst_read_as_rst(tmp_path: Path) -> None:
     path = tmp_path / "pep-0008.txt"
     path.write_text("Style Guide\n===========\n\nIntro.\n\nIndentation\n-----------\n\nUse 4 spaces.\n")

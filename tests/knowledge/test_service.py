@@ -67,6 +67,17 @@ async def test_unchanged_readd_does_nothing(knowledge: KnowledgeBase, docs: Path
     assert {record.path: record.updated_at for record in await knowledge.database.documents.list()} == before
 
 
+async def test_touched_file_stays_present(knowledge: KnowledgeBase, docs: Path) -> None:
+    await knowledge.add(["docs"])
+    os.utime(docs / "billing.md", (1_900_000_000, 1_900_000_000))
+    assert {state.record.display_path: state.on_disk for state in await knowledge.list()}["docs/billing.md"] == "modified"
+
+    report = await knowledge.add(["docs"])
+
+    assert report.unchanged == ["docs/billing.md", "docs/onboarding.md"]
+    assert {state.on_disk for state in await knowledge.list()} == {"present"}
+
+
 async def test_changed_file_replaces_passages(knowledge: KnowledgeBase, docs: Path) -> None:
     await knowledge.add(["docs"])
     (docs / "billing.md").write_text("# Billing\n\nRefunds take ten days and need approval from finance.\n")

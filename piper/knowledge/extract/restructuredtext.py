@@ -28,6 +28,9 @@ CODE_DIRECTIVES = frozenset({"code-block", "sourcecode", "console", "doctest", "
 SKIPPED_DIRECTIVES = frozenset({"toctree", "index", "highlight", "literalinclude", "only", "tabularcolumns", "currentmodule", "module", "default-role", "autosummary"})
 """Sphinx directives whose body is navigation or build configuration, not text a reader searches for."""
 
+NUMBERED_ROLES = {"pep": "PEP", "rfc": "RFC"}
+"""Roles that docutils knows but rejects in Sphinx's ``:pep:`Title <8#anchor>``` form; rendered as "PEP 8" or the title."""
+
 _SETTINGS = {
     "report_level": 5,  # Never print docutils' warnings: a document with broken markup is still worth indexing.
     "halt_level": 5,
@@ -120,7 +123,9 @@ def _register_unknown_names(source: str) -> None:
             directives.register_directive(key, _generic_directive_class())
     for name in set(_ROLE_NAME.findall(source)):
         key = name.lower()
-        if key not in en.roles and key not in roles._roles:
+        if key in NUMBERED_ROLES:
+            roles.register_local_role(key, _numbered_role)
+        elif key not in en.roles and key not in roles._roles:
             roles.register_local_role(key, _generic_role)
 
 
@@ -195,3 +200,18 @@ def _generic_role(
     if shown.startswith("~"):
         shown = shown[1:].rsplit(".", 1)[-1]
     return [nodes.literal(rawtext, shown)], []
+
+
+def _numbered_role(
+    name: str, rawtext: str, text: str, lineno: int, inliner: Any, options: Any = None, content: Any = None
+) -> tuple[list[Any], list[Any]]:
+    """Render ``:pep:`8``` as ``PEP 8`` and ``:rfc:`HTTP <7231#section-4>``` as ``HTTP``."""
+    from docutils import nodes, utils
+
+    shown = utils.unescape(text)
+    target = _ROLE_TARGET.match(shown)
+    if target and target.group(1):
+        shown = target.group(1)
+    else:
+        shown = f"{NUMBERED_ROLES[name.lower()]} {shown.split('#', 1)[0].strip()}"
+    return [nodes.Text(shown)], []

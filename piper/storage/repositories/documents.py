@@ -132,6 +132,11 @@ class DocumentRepository(Repository):
                 row.passage_count = passage_count
                 row.updated_at = moment
 
+    async def set_file_state(self, path: str, *, size: int, mtime: dt.datetime) -> None:
+        """Record a new size and modification time for a file whose content did not change (a ``touch``)."""
+        async with self._session() as session:
+            await session.execute(update(DocumentRow).where(DocumentRow.path == path).values(size=size, mtime=mtime))
+
     async def mark_all_indexing(self, *, now: dt.datetime | None = None) -> int:
         """Mark every record ``indexing`` before the index is rebuilt; return how many there are."""
         moment = moment_or_now(now)
