@@ -186,3 +186,21 @@ def test_enterprise_prefix_and_token_hidden(run_piper: Runner, github_env: GitHu
     assert all(request.path.startswith("/api/v3/") for request in github_env.requests)
     assert all(request.headers["Authorization"] == f"token {github_env.token}" for request in github_env.requests)
     assert github_env.token not in result.stdout + result.stderr + caplog.text
+
+
+def test_close_with_comment(run_piper: Runner, github_env: GitHubServer) -> None:
+    result = run_piper("issue", "close", "8", "--comment", "Fixed in the release")
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"Closed issue #8 in {REPOSITORY}: Test issue 8\n"
+    assert [c["body"] for c in github_env.repositories[REPOSITORY].comments[8]] == ["Fixed in the release"]
+    methods = [request.method for request in github_env.requests if "/issues/8" in request.path]
+    assert methods == ["POST", "PATCH"]
+
+
+def test_edit_without_changes(run_piper: Runner, github_env: GitHubServer) -> None:
+    result = run_piper("issue", "edit", "8", "--json")
+
+    assert result.exit_code == 2
+    assert result.json()["error"] == "Nothing to change."
+    assert not github_env.requests
