@@ -1,8 +1,9 @@
-"""Pull the entities of a message: repository, issue number, channel, date, title, todo, project, document, query.
+"""Pull the entities of a message: repository, issue number, channel, date, title, todo, project, document, query, text.
 
 Extraction is pattern based and independent of the classifier, except that
-the free-text entities (title, todo, document, query) depend on the action:
-the text after "todo to" is a todo, the text after "search for" a query.
+the free-text entities (title, todo, document, query, text) depend on the
+action: the text after "todo to" is a todo, the text after "search for" a
+query, the text after "saying" the message to post.
 """
 
 from __future__ import annotations
@@ -23,7 +24,11 @@ ISSUE_NUMBER = re.compile(
 )
 CHANNEL = re.compile(r"(?<![\w&])#([a-z][a-z0-9_-]{0,79})\b", re.IGNORECASE)
 QUOTED = re.compile(r"\"([^\"]+)\"|(?<![\w])'([^']+)'(?![\w])")
-DOCUMENT_PATH = re.compile(r"(?<![\w/])((?:[\w.-]+/)*[\w.-]+\.(?:md|markdown|txt|pdf|docx?|rst|html?|csv))\b", re.IGNORECASE)
+# Absolute (/tmp/a.md), home (~/a.md) and relative (./a.md, docs/a.md) paths match whole, so
+# "/tmp/launch-plan.md" is not cut down to "plan.md".
+DOCUMENT_PATH = re.compile(
+    r"(?<![\w/.~-])((?:~|\.\.?)?/?(?:[\w.-]+/)*[\w.-]+\.(?:md|markdown|txt|pdf|docx?|rst|html?|csv))\b", re.IGNORECASE
+)
 _NOT_REPOSITORIES = {"and/or", "either/or", "n/a", "w/o", "i/o", "yes/no", "on/off", "24/7"}
 
 _CREATE_TODO_LEAD = re.compile(
@@ -58,6 +63,17 @@ _QUERY_LEAD = re.compile(r"\b(?:for|about|on|mentioning|mentions|regarding)\s+(.
 _DOCUMENT_LEAD = re.compile(
     r"\b(?:summari[sz]e|analy[sz]e|review|publish|sum up|recap|condense|critique|of|the)\s+(?:the\s+)?(.+?)(?:\s+(?:doc|document|notes|file|page|to notion))?\s*$",
     re.IGNORECASE,
+)
+
+# The words of a chat message come after an explicit marker: "saying ...", "#channel: ...",
+# "post to slack: ...", "in #eng that ...", "tell #design ...". Without one, Piper asks for the text
+# rather than post the whole request.
+_MESSAGE_LEADS = (
+    re.compile(r"\b(?:saying|that says|which says|to say|reading|that reads)\s*:?\s+(.+)$", re.IGNORECASE),
+    re.compile(r"#[a-z][a-z0-9_-]*\s*:\s*(.+)$", re.IGNORECASE),
+    re.compile(r"^(?:please\s+)?(?:post|send|write|share|slack|message|announce)\b[^:]*?:\s+(.+)$", re.IGNORECASE),
+    re.compile(r"#[a-z][a-z0-9_-]*\s+(?:know\s+)?that\s+(.+)$", re.IGNORECASE),
+    re.compile(r"^(?:please\s+)?tell\s+#[a-z][a-z0-9_-]*\s+(?!about\b)(.+)$", re.IGNORECASE),
 )
 
 _TODO_ACTIONS = {Action.CREATE_TODO, Action.COMPLETE_TODO, Action.DELETE_TODO}
@@ -103,7 +119,8 @@ def extract_entities(
         entities["date"] = date.isoformat()
 
     quoted = find_quoted(text)
-    if quoted:
+    # A quoted phrase in a chat request is the message itself, which goes into "text" instead.
+    if quoted and action is not Action.POST_MESSAGE:
         entities["title"] = quoted
 
     entities.update(_free_text_entities(text, action, quoted))
@@ -187,6 +204,11 @@ def _free_text_entities(text: str, action: Action, quoted: str | None) -> dict[s
         if query:
             entities["query"] = query
 
+    elif action is Action.POST_MESSAGE:
+        message = quoted or _message_text(text)
+        if message:
+            entities["text"] = message
+
     elif action in _DOCUMENT_ACTIONS:
         path = DOCUMENT_PATH.search(text)
         document = path.group(1) if path else (quoted or _after(_DOCUMENT_LEAD, text))
@@ -212,6 +234,18 @@ def _todo_text(text: str, action: Action) -> str | None:
         body = shorter
     body = re.sub(r"^(?:the|my|a|an)\s+", "", body, flags=re.IGNORECASE)
     return body or None
+
+
+def _message_text(text: str) -> str | None:
+    """Return the words to post from "post to #general: we ship Friday" and the like, or None without a marker."""
+    for pattern in _MESSAGE_LEADS:
+        match = pattern.search(text.strip())
+        if match:
+            message = match.group(1).strip()
+            if len(message) >= 2 and message[0] == message[-1] and message[0] in "\"'":
+                message = message[1:-1].strip()
+            return message or None
+    return None
 
 
 def _after(pattern: re.Pattern[str], text: str) -> str | None:

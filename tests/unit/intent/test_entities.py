@@ -96,6 +96,21 @@ def test_entities_document_path() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("publish /tmp/launch-plan.md to notion", "/tmp/launch-plan.md"),
+        ("publish ~/docs/q3-plan.md to notion", "~/docs/q3-plan.md"),
+        ("publish ./notes/retro.md", "./notes/retro.md"),
+        ("publish ../shared/prd-v2.docx", "../shared/prd-v2.docx"),
+    ],
+)
+def test_entities_document_path_keeps_the_whole_path(text: str, expected: str) -> None:
+    entities = extract_entities(text, Action.PUBLISH_DOCUMENT, today=FRIDAY)
+
+    assert entities["document"] == expected
+
+
+@pytest.mark.parametrize(
     ("text", "today", "expected"),
     [
         ("due today", FRIDAY, "2026-12-04"),
