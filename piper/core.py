@@ -403,6 +403,8 @@ class Piper:
             "turn_id": turn.user_turn_index,
             "today": self._now().date(),
             "default_repository": self.settings.default_repository,
+            "default_channel": self.settings.slack.default_channel,
+            "notion_parent": self.settings.notion.default_parent,
         }
 
     def _has_handlers(self, integration: str) -> bool:

@@ -63,8 +63,21 @@ async def _post_message(scope: ValidationScope) -> list[PlannedTask]:
 
 
 async def _publish_document(scope: ValidationScope) -> list[PlannedTask]:
+    from piper.integrations.notion.ids import parse_notion_id
+
     document = scope.require_text("document", "Which document should I publish?")
-    return [PlannedTask("notion.publish_document", {"document": document})]
+    # Asked here, before the confirmation, so that "yes" is never followed by "which page?".
+    parent = scope.text("parent") or scope.context.get("notion_parent")
+    if not parent:
+        raise Clarify(
+            "parent",
+            f"Which Notion page should {document} go under? Give the page's ID or URL "
+            "(set notion.default_parent in PIPER.user.md to skip this question).",
+        )
+    parent_id = parse_notion_id(str(parent))
+    if parent_id is None:
+        raise Clarify("parent", f"{parent!r} is not a Notion page ID or URL. Which Notion page should {document} go under?")
+    return [PlannedTask("notion.publish_document", {"document": document, "parent": parent_id})]
 
 
 def register_integration_specs(registry: ValidationRegistry) -> None:

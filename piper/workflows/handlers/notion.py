@@ -25,7 +25,7 @@ REQUEST_TIMEOUT = 10.0
 
 
 async def publish_document(task: Task, context: HandlerContext) -> TaskOutcome:
-    """Publish the markdown file ``document`` under ``parent`` (an ID or URL) or the configured ``notion.default_parent``."""
+    """Publish the markdown file ``document`` under the page ``parent`` (an ID or URL) from the task input."""
     from piper.config import load_settings
     from piper.errors import UsageError
     from piper.integrations.notion.client import client_from_settings
@@ -35,13 +35,15 @@ async def publish_document(task: Task, context: HandlerContext) -> TaskOutcome:
 
     document = str(task.input["document"])
     settings = load_settings()
-    if task.input.get("parent") is None and not settings.notion.default_parent:
-        logger.info("task %s: no Notion parent page for %s, asking for notion.default_parent", task.id, document)
+    # The publish_document validator puts the parent into the input (from the request or notion.default_parent).
+    page = task.input.get("parent")
+    if not page:
+        logger.info("task %s: no Notion parent page in the task input for %s", task.id, document)
         return TaskOutcome.failed(
             f"Which Notion page should {document} go under? Set notion.default_parent in PIPER.user.md to the page's ID or URL, "
             f"or run: piper notion publish {document} --parent PAGE_ID"
         )
-    parent = resolve_parent(page=task.input.get("parent"), database=None, settings=settings)
+    parent = resolve_parent(page=str(page), database=None, settings=settings)
 
     # A relative path is read from the working directory of the process (piper ask, piper chat).
     path = locate_markdown(document)

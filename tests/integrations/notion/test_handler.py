@@ -61,8 +61,36 @@ def test_ask_without_parent_asks(notion: NotionServer, run_piper: Runner, worksp
 
     data = result.json()["data"]
     assert data["result"]["performed"] is False
+    assert data["workflow_id"] is None
     assert "Which Notion page should launch-plan.md go under?" in data["message"]
     assert "notion.default_parent" in data["message"]
+    assert notion.requests == []
+
+
+def test_ask_parent_answered_before_confirming(notion: NotionServer, run_piper: Runner, workspace: Path) -> None:
+    root = notion.add_page("Team")
+    question = run_piper("ask", "--new", "publish launch-plan.md to Notion", "--json").json()["data"]
+    conversation = question["conversation_id"]
+
+    invalid = run_piper("ask", "--conversation", conversation, "the team page", "--json").json()["data"]
+    requests_before_answer = len(notion.requests)
+    confirmed = run_piper("ask", "--yes", "--conversation", conversation, notion.pages[root]["url"], "--json").json()["data"]
+
+    assert "is not a Notion page ID or URL" in invalid["message"]
+    assert requests_before_answer == 0
+    assert confirmed["result"]["performed"] is True, confirmed["message"]
+    assert [page["properties"]["title"]["title"][0]["plain_text"] for page in notion.pages.values()
+            if page["parent"].get("page_id") == root] == ["Launch plan"]
+
+
+async def test_handler_without_parent_fails(notion: NotionServer, workspace: Path, isolated_environment: Path) -> None:
+    _configure_parent(isolated_environment, notion.add_page("Team"))
+
+    workflow = await _run_task("launch-plan.md")
+
+    [task] = workflow.tasks
+    assert task.status.value == "failed"
+    assert "Which Notion page should launch-plan.md go under?" in task.message
     assert notion.requests == []
 
 
