@@ -4,9 +4,9 @@ Shapes follow developers.notion.com: page and block objects, paginated
 lists ``{"object": "list", "results", "next_cursor", "has_more"}`` and
 errors ``{"object": "error", "status", "code", "message"}``. The server
 enforces the limits Piper must respect (100 children per array, two levels
-of nesting per request, 2,000 characters per text content, 100 rich text
-elements, code languages from Notion's enum, absolute link URLs) and
-rejects a violation with 400 validation_error, as Notion does.
+of nesting, 1,000 block elements and 500 KB per request, 2,000 characters
+per text content, 100 rich text elements, code languages from Notion's
+enum, absolute link URLs) and rejects a violation with 400 validation_error, as Notion does.
 
 Tests script failures with :meth:`NotionServer.script`: each matching
 request takes the next :class:`Fault`, which may fail before applying
@@ -29,6 +29,10 @@ from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
 from piper.integrations.notion.languages import NOTION_LANGUAGES
+
+MAX_REQUEST_BLOCKS = 1000
+MAX_REQUEST_BYTES = 500_000
+"""Notion's limits per request: block elements at every level, and the size of the body (developers.notion.com, "Request limits")."""
 
 TOKEN = "secret_double_0123456789abcdefghijklmnopqrstuvwxyz"
 """The token the double accepts; tests assert it never appears in Piper's output or logs."""
@@ -257,6 +261,7 @@ class NotionServer:
         _check_rich_text(title_items, "body.properties.title.title")
         children = body.get("children", [])
         _check_children(children, "body.children", depth=1)
+        _check_block_count(children)
 
         title = "".join(item["text"]["content"] for item in title_items)
         page_id = self._create_page(parent, title)
@@ -284,6 +289,7 @@ class NotionServer:
         if not isinstance(body, dict) or not isinstance(body.get("children"), list):
             raise ValidationFailed("body failed validation: body.children should be an array, instead was `undefined`.")
         _check_children(body["children"], "body.children", depth=1)
+        _check_block_count(body["children"])
         parent = self.blocks.get(block_id)
         if parent is not None and parent["type"] == "table":
             if any(child.get("type") != "table_row" for child in body["children"]):
@@ -403,6 +409,16 @@ def _check_children(children: Any, where: str, *, depth: int) -> None:
             _check_children(grandchildren, f"{place}.{kind}.children", depth=depth + 1)
 
 
+def _count_blocks(children: list[dict[str, Any]]) -> int:
+    return sum(1 + _count_blocks(child[child["type"]].get("children") or []) for child in children)
+
+
+def _check_block_count(children: list[dict[str, Any]]) -> None:
+    count = _count_blocks(children)
+    if count > MAX_REQUEST_BLOCKS:
+        raise ValidationFailed(f"body failed validation: the request contains {count} block elements, more than the limit of {MAX_REQUEST_BLOCKS}.")
+
+
 def _check_rich_text(items: Any, where: str) -> None:
     if not isinstance(items, list):
         raise ValidationFailed(f"body failed validation: {where} should be an array.")
@@ -514,6 +530,11 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if headers.get("notion-version") != "2022-06-28":
             self._send_json(400, _error(400, "missing_version", "Notion-Version header failed validation."))
+            return
+
+        if len(raw) > MAX_REQUEST_BYTES:
+            message = f"body failed validation: the request body is {len(raw)} bytes, more than the limit of {MAX_REQUEST_BYTES}."
+            self._send_json(400, _error(400, "validation_error", message))
             return
 
         fault = self.double.next_fault(method, split.path)

@@ -1,9 +1,10 @@
 """Publishing markdown as a Notion page: create the page, then append what did not fit, in order.
 
-Notion takes at most 100 blocks in one children array and two levels of
-nesting per request (developers.notion.com, "Append block children"). The
-page is created with its first 100 top-level blocks. Deeper children, and
-blocks past the first 100, are appended afterwards with
+Notion takes at most 100 blocks in one children array, two levels of
+nesting, 1,000 block elements and 500 KB per request (developers.notion.com,
+"Append block children" and "Request limits"). The page is created with as
+many of its first 100 top-level blocks as fit. Deeper children, and the
+blocks that did not fit, are appended afterwards with
 ``PATCH /v1/blocks/{id}/children`` to the block they belong to. Each block
 only ever gets children at its end, so the page ends up in document order.
 
@@ -15,6 +16,7 @@ timeout or a 5xx first checks Notion's copy, so no block is written twice.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections import deque
 from dataclasses import dataclass
@@ -29,6 +31,12 @@ logger = logging.getLogger(__name__)
 
 MAX_CHILDREN = 100
 """Maximum blocks in one children array of a request."""
+
+MAX_REQUEST_BLOCKS = 1000
+"""Maximum block elements in one request, counting children at every level (Notion's request limits)."""
+
+MAX_REQUEST_BYTES = 480_000
+"""Bytes of blocks in one request: Notion takes at most 500 KB, and the rest is left for the title and parent."""
 
 REPORTED_MISSING = 20
 """Maximum missing blocks named one by one in a :class:`PublishIncompleteError`."""
@@ -93,8 +101,8 @@ class _Job:
     """How many of ``blocks`` Notion has accepted."""
 
 
-def prepare_request(batch: list[Block]) -> tuple[list[dict[str, Any]], list[_Pending], int]:
-    """Return the request JSON for up to 100 blocks, the children left for later, and the number of blocks sent.
+def prepare_request(batch: list[Block]) -> tuple[list[dict[str, Any]], list[_Pending], int, int]:
+    """Return the request JSON for the first blocks of ``batch``, the children left for later, the blocks sent and how many of ``batch`` went in.
 
     A block in the request keeps up to 100 children, sent without their own
     children because of the nesting limit. The first child that has children
@@ -102,21 +110,45 @@ def prepare_request(batch: list[Block]) -> tuple[list[dict[str, Any]], list[_Pen
     this request, and the rest wait. They are appended to that parent later,
     where they are first-level blocks whose children can come along, and the
     append response returns their IDs without an extra read.
+
+    The request also stays within Notion's 1,000 block elements and 500 KB
+    per request: a block that does not fit waits for the next request, and
+    children that do not fit wait like deeper ones.
     """
     payload: list[dict[str, Any]] = []
     pending: list[_Pending] = []
     sent = 0
-    for index, block in enumerate(batch):
+    size = 0
+    for index, block in enumerate(batch[:MAX_CHILDREN]):
+        block_size = _request_size(block.to_request())
+        fits_alone = sent + 1 + int(block.needs_children) <= MAX_REQUEST_BLOCKS and size + block_size <= MAX_REQUEST_BYTES
+        if payload and not fits_alone:
+            return payload, pending, sent, index
+
         children: list[dict[str, Any]] = []
+        children_size = 0
         for child in block.children[:MAX_CHILDREN]:
-            if child.children:
+            child_request = child.to_request()
+            child_size = _request_size(child_request)
+            total_blocks = sent + 1 + len(children) + 1
+            if child.children or total_blocks > MAX_REQUEST_BLOCKS or size + block_size + children_size + child_size > MAX_REQUEST_BYTES:
                 break
-            children.append(child.to_request())
+            children.append(child_request)
+            children_size += child_size
+        if payload and block.needs_children and block.children and not children:
+            # A table without a row is invalid, so it waits for a request with room for its rows.
+            return payload, pending, sent, index
+        sent += 1 + len(children)
+        size += block_size + children_size
         if len(children) < len(block.children):
             pending.append(_Pending(index, block.children[len(children) :], existing=len(children)))
         payload.append(block.to_request(children))
-        sent += 1 + len(children)
-    return payload, pending, sent
+    return payload, pending, sent, len(payload)
+
+
+def _request_size(request: dict[str, Any]) -> int:
+    # ASCII-escaped JSON is at least as long as the UTF-8 JSON that httpx sends, so the estimate errs on the safe side.
+    return len(json.dumps(request)) + 1
 
 
 async def publish_markdown(client: NotionClient, *, parent: Parent, title: str, markdown: str) -> PublishedPage:
@@ -131,8 +163,8 @@ async def publish_markdown(client: NotionClient, *, parent: Parent, title: str, 
 
 async def publish_blocks(client: NotionClient, *, parent: Parent, title: str, blocks: list[Block]) -> PublishedPage:
     """Create a page titled ``title`` under ``parent`` with ``blocks``; raises as :func:`publish_markdown` does."""
-    first, rest = blocks[:MAX_CHILDREN], blocks[MAX_CHILDREN:]
-    payload, pending, sent = prepare_request(first)
+    payload, pending, sent, used = prepare_request(blocks)
+    rest = blocks[used:]
     body = {
         "parent": parent.to_request(),
         "properties": {"title": {"title": to_rich_text(plain_spans(title))}},
@@ -189,11 +221,10 @@ class _Writer:
 
     async def _run_job(self, job: _Job) -> None:
         while job.done < len(job.blocks):
-            batch = job.blocks[job.done : job.done + MAX_CHILDREN]
-            payload, pending, sent = prepare_request(batch)
+            payload, pending, sent, used = prepare_request(job.blocks[job.done :])
             results = await self._append(job.parent_id, payload, existing=job.existing)
-            job.done += len(batch)
-            job.existing += len(batch)
+            job.done += used
+            job.existing += used
             self.written += sent
             if pending:
                 self._queue(pending, [result["id"] for result in results])

@@ -135,7 +135,7 @@ def test_empty_document_has_no_blocks() -> None:
 
 def test_request_defers_deep_children() -> None:
     blocks = markdown_to_blocks("- a\n  - flat\n  - b\n    - c\n  - after\n- d\n  - e\n")
-    payload, pending, sent = prepare_request(blocks)
+    payload, pending, sent, used = prepare_request(blocks)
 
     first = payload[0]["bulleted_list_item"]
     assert [child["bulleted_list_item"]["rich_text"][0]["text"]["content"] for child in first["children"]] == ["flat"]
@@ -148,7 +148,7 @@ def test_request_defers_deep_children() -> None:
 
 def test_request_defers_nested_table() -> None:
     blocks = markdown_to_blocks("- item\n\n  before\n\n  | a |\n  |---|\n  | 1 |\n\n  after\n")
-    payload, pending, sent = prepare_request(blocks)
+    payload, pending, sent, used = prepare_request(blocks)
 
     children = payload[0]["bulleted_list_item"]["children"]
     assert [child["type"] for child in children] == ["paragraph"]

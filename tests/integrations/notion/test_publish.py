@@ -343,3 +343,31 @@ async def test_create_response_without_url(notion: NotionServer, client: NotionC
 
     assert "has no page id or url" in raised.value.message
     assert _child_pages(notion, root) == ["Doc"]
+
+
+async def test_many_tables_split_requests(notion: NotionServer, client: NotionClient) -> None:
+    root = notion.add_page("Team")
+    table = "| metric | value |\n|---|---|\n" + "".join(f"| m{row} | {row} |\n" for row in range(89))
+    markdown = "\n".join(f"## Section {number}\n\n{table}" for number in range(12))
+
+    page = await _publish(client, root, markdown)
+
+    tree = notion.tree(page.id)
+    assert page.blocks == 12 * (1 + 1 + 90)
+    assert [kind for kind, _, _ in tree] == ["heading_2", "table"] * 12
+    assert all(len(rows) == 90 for kind, _, rows in tree if kind == "table")
+    assert [text for kind, text, _ in tree if kind == "heading_2"] == [f"Section {number}" for number in range(12)]
+    assert notion.count("PATCH") >= 1
+
+
+async def test_large_code_blocks_split_by_size(notion: NotionServer, client: NotionClient) -> None:
+    root = notion.add_page("Team")
+    code = "\n".join(f"line {number:06d} " + "x" * 40 for number in range(3000))
+    markdown = "\n".join(f"```text\n{code}\n```\n" for _ in range(4))
+
+    page = await _publish(client, root, markdown)
+
+    tree = notion.tree(page.id)
+    assert [kind for kind, _, _ in tree] == ["code"] * 4
+    assert [text for _, text, _ in tree] == [code] * 4
+    assert notion.count("PATCH") >= 1
