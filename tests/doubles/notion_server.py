@@ -196,6 +196,8 @@ class NotionServer:
             text = " | ".join("".join(item["plain_text"] for item in cell) for cell in body["cells"])
         elif kind == "child_page":
             text = body["title"]
+        elif kind == "image":
+            text = body["external"]["url"]
         else:
             text = "".join(item["plain_text"] for item in body.get("rich_text", []))
         return (kind, text, [self._node(child) for child in self.children.get(block_id, [])])
@@ -351,7 +353,7 @@ class NotionServer:
             kind = child["type"]
             body = dict(child[kind])
             grandchildren = body.pop("children", [])
-            for key in ("rich_text",):
+            for key in ("rich_text", "caption"):
                 if key in body:
                     body[key] = [_stored_item(item) for item in body[key]]
             if kind == "table_row":
@@ -390,6 +392,8 @@ def _check_children(children: Any, where: str, *, depth: int) -> None:
             _check_rich_text(body.get("rich_text"), f"{place}.{kind}.rich_text")
         if kind == "code" and body.get("language") not in NOTION_LANGUAGES:
             raise ValidationFailed(f"body failed validation: {place}.code.language should be a Notion language, instead was `{body.get('language')}`.")
+        if kind == "image":
+            _check_external_file(body, f"{place}.image")
         if kind == "table_row":
             for cell in body.get("cells", []):
                 _check_rich_text(cell, f"{place}.table_row.cells")
@@ -407,6 +411,17 @@ def _check_children(children: Any, where: str, *, depth: int) -> None:
             if depth >= 2:
                 raise ValidationFailed(f"body failed validation: {place}.{kind}.children should be not present, instead was `{len(grandchildren)}` (more than two levels of nesting).")
             _check_children(grandchildren, f"{place}.{kind}.children", depth=depth + 1)
+
+
+def _check_external_file(body: dict[str, Any], where: str) -> None:
+    # The API creates file blocks only from external URLs; uploads use a separate endpoint.
+    if body.get("type") != "external" or not isinstance(body.get("external"), dict):
+        raise ValidationFailed(f"body failed validation: {where}.external should be defined, instead was `undefined`.")
+    url = body["external"].get("url")
+    if not isinstance(url, str) or not re.match(r"^https?://", url) or len(url) > 2000:
+        raise ValidationFailed(f"body failed validation: {where}.external.url should be a valid URL, instead was `{url}`.")
+    if "caption" in body:
+        _check_rich_text(body["caption"], f"{where}.caption")
 
 
 def _count_blocks(children: list[dict[str, Any]]) -> int:

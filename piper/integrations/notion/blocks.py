@@ -2,6 +2,7 @@
 
 Headings 1-3 map to Notion's heading_1-3, and deeper headings to heading_3.
 A list item whose text starts with ``[ ]`` or ``[x]`` becomes a to_do. A
+paragraph of one image at an http(s) URL becomes an image block. A
 code fence keeps its language when Notion supports it. A table becomes a
 table block with a column header. Rich text longer than Notion's 100
 elements per block continues in a block of the same type, so no text is
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from piper.integrations.notion.languages import notion_language
-from piper.integrations.notion.rich_text import Span, merge_spans, plain_spans, plain_text, spans_from_inline, to_rich_text
+from piper.integrations.notion.rich_text import MAX_URL_LENGTH, Span, merge_spans, plain_spans, plain_text, spans_from_inline, to_rich_text
 
 if TYPE_CHECKING:
     from markdown_it.tree import SyntaxTreeNode
@@ -48,7 +49,7 @@ class Block:
 
     def preview(self, length: int = 60) -> str:
         """Return the block's type and the start of its text, for reports of what was not published."""
-        text = plain_text(self.body.get("rich_text", []))
+        text = plain_text(self.body.get("rich_text") or self.body.get("caption") or [])
         if not text and self.type == "table_row":
             text = " | ".join(plain_text(cell) for cell in self.body.get("cells", []))
         text = " ".join(text.split())
@@ -101,6 +102,9 @@ def _convert(node: SyntaxTreeNode) -> list[Block]:
         level = min(int(node.tag[1:]), 3)
         return _text_blocks(f"heading_{level}", spans_from_inline(_inline_of(node)))
     if kind == "paragraph":
+        image = _lone_image(node)
+        if image is not None:
+            return [image]
         return _text_blocks("paragraph", spans_from_inline(_inline_of(node)))
     if kind in ("bullet_list", "ordered_list"):
         item_type = "bulleted_list_item" if kind == "bullet_list" else "numbered_list_item"
@@ -117,6 +121,26 @@ def _convert(node: SyntaxTreeNode) -> list[Block]:
         return _text_blocks("paragraph", plain_spans(node.content.rstrip("\n")))
     # Anything else markdown-it may add later: keep its text rather than drop it.
     return _convert_all(node.children)
+
+
+def _lone_image(paragraph: SyntaxTreeNode) -> Block | None:
+    """Return an image block for a paragraph that contains only an image at an http(s) URL, else None.
+
+    Notion shows such a URL as an external image, with the alt text as its
+    caption. Other images stay inline text (see :mod:`rich_text`), because
+    Notion cannot show a local file and has no inline images.
+    """
+    inline = _inline_of(paragraph)
+    if inline is None:
+        return None
+    parts = [child for child in inline.children if not (child.type == "text" and not child.content.strip())]
+    if len(parts) != 1 or parts[0].type != "image":
+        return None
+    source = parts[0].attrs.get("src")
+    if not isinstance(source, str) or not source.lower().startswith(("http://", "https://")) or len(source) > MAX_URL_LENGTH:
+        return None
+    caption = to_rich_text(spans_from_inline(parts[0]))[:MAX_RICH_TEXT_ELEMENTS]
+    return Block("image", {"type": "external", "external": {"url": source}, "caption": caption})
 
 
 def _inline_of(node: SyntaxTreeNode) -> SyntaxTreeNode | None:

@@ -44,14 +44,14 @@ def read_markdown(source: str) -> tuple[str, str]:
     """Return the text of the file ``source`` (``-`` for standard input) and a title to fall back on.
 
     Raises:
-        UsageError: The file is missing, unreadable or not UTF-8.
+        UsageError: The file is missing, unreadable, not UTF-8, binary or empty.
     """
     if source == "-":
-        return sys.stdin.read(), "Untitled"
+        return _check_text("standard input", sys.stdin.read()), "Untitled"
 
     path = Path(source).expanduser()
     try:
-        return path.read_text(encoding="utf-8-sig"), path.stem or path.name
+        return _check_text(source, path.read_text(encoding="utf-8-sig")), path.stem or path.name
     except FileNotFoundError:
         raise UsageError(f"{source}: file not found.", hint="Check the path, or pass - to read standard input.") from None
     except IsADirectoryError:
@@ -60,6 +60,15 @@ def read_markdown(source: str) -> tuple[str, str]:
         raise UsageError(f"{source}: the file is not UTF-8 text.", hint="Save it as UTF-8 markdown.") from None
     except OSError as error:
         raise UsageError(f"{source}: cannot be read: {error.strerror}.", hint="Check the file's permissions.") from None
+
+
+def _check_text(source: str, text: str) -> str:
+    # NUL never occurs in markdown but does in images, archives and office documents that happen to decode as UTF-8.
+    if "\x00" in text:
+        raise UsageError(f"{source}: the file is binary, not markdown text.", hint="Publish a markdown (.md) file.")
+    if not text.strip():
+        raise UsageError(f"{source}: the document is empty, so there is nothing to publish.", hint="Write some markdown first.")
+    return text
 
 
 def locate_markdown(name: str, *, folder: Path | None = None) -> Path | None:

@@ -384,12 +384,19 @@ def _rich_plain(rich_text: Any) -> str:
 def split_title(markdown: str, *, title: str | None, fallback: str) -> tuple[str, str]:
     """Return the page title and the markdown to publish below it.
 
-    An explicit ``title`` wins. Otherwise a level-1 heading that opens the
-    document becomes the title and leaves the body, so the page does not
-    repeat it. Without either, the title is ``fallback`` (a file name).
+    YAML front matter is left out of the body. An explicit ``title`` wins,
+    then the front matter's ``title``. Otherwise a level-1 heading that opens
+    the document becomes the title and leaves the body, so the page does not
+    repeat it. Without any of these, the title is ``fallback`` (a file name).
     """
+    from piper.integrations.notion.front_matter import front_matter_title, split_front_matter
+
+    keys, markdown = split_front_matter(markdown)
     if title is not None and title.strip():
         return title.strip(), markdown
+    declared = front_matter_title(keys)
+    if declared is not None:
+        return declared, markdown
 
     heading = leading_heading(markdown)
     if heading is None:

@@ -86,7 +86,12 @@ def _walk(node: SyntaxTreeNode, style: _Style, spans: list[Span]) -> None:
             _walk(child, _Style(style.bold, style.italic, style.strikethrough, _usable_url(child.attrs.get("href"))), spans)
         elif kind == "image":
             # Notion has no inline images: keep the alt text, linked to the image.
-            _walk(child, _Style(style.bold, style.italic, style.strikethrough, _usable_url(child.attrs.get("src"))), spans)
+            source = child.attrs.get("src")
+            link = _usable_url(source)
+            _walk(child, _Style(style.bold, style.italic, style.strikethrough, link), spans)
+            if link is None and isinstance(source, str) and source:
+                # A local or relative image cannot be linked, so its path is kept as text for the reader to find it.
+                spans.append(_span(f" (image: {source})", style))
         else:
             _walk(child, style, spans)
 

@@ -156,3 +156,32 @@ def test_request_defers_nested_table() -> None:
         (0, ["table", "paragraph"], 1)
     ]
     assert sent == 2
+
+
+def test_split_title_front_matter() -> None:
+    document = "---\ntitle: Checkout PRD\nowner: dana\n---\n# Checkout redesign\n\nbody\n"
+
+    assert split_title(document, title=None, fallback="file") == ("Checkout PRD", "# Checkout redesign\n\nbody\n")
+    assert split_title(document, title="Given", fallback="file") == ("Given", "# Checkout redesign\n\nbody\n")
+    assert split_title("---\nowner: dana\n...\n# Heading\n\nbody\n", title=None, fallback="file") == ("Heading", "\nbody\n")
+
+
+def test_split_title_keeps_thematic_break() -> None:
+    # A break followed by a setext heading looks like front matter but is not a YAML mapping.
+    assert split_title("---\nSetext\n---\nbody\n", title=None, fallback="file") == ("file", "---\nSetext\n---\nbody\n")
+    assert split_title("---\n\ntext\n", title=None, fallback="file") == ("file", "---\n\ntext\n")
+    assert split_title("---\n: [unclosed\n---\nbody\n", title=None, fallback="file")[1] == "---\n: [unclosed\n---\nbody\n"
+
+
+def test_lone_image_becomes_image_block() -> None:
+    [image, inline, local] = markdown_to_blocks(
+        "![Funnel *chart*](https://example.com/funnel.png)\n\nSee ![icon](https://example.com/i.png) here\n\n![Local](images/local.png)\n"
+    )
+
+    assert image.type == "image"
+    assert image.body["external"] == {"url": "https://example.com/funnel.png"}
+    assert [item["text"]["content"] for item in image.body["caption"]] == ["Funnel ", "chart"]
+    assert inline.type == "paragraph"
+    assert [item["text"].get("link") for item in _texts(inline)] == [None, {"url": "https://example.com/i.png"}, None]
+    assert local.type == "paragraph"
+    assert [item["text"]["content"] for item in _texts(local)] == ["Local (image: images/local.png)"]

@@ -115,6 +115,46 @@ def test_publish_missing_file(notion: NotionServer, run_piper: Runner, tmp_path:
     assert "nope.md: file not found." in result.error_text
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the document is empty, so there is nothing to publish."),
+        (b"  \n\n\t\n", "the document is empty, so there is nothing to publish."),
+        (b"GIF89a\x00\x01\x00\x00", "the file is binary, not markdown text."),
+        (bytes(range(256)), "the file is not UTF-8 text."),
+    ],
+)
+def test_publish_unusable_file(notion: NotionServer, run_piper: Runner, tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "notes.md"
+    path.write_bytes(content)
+
+    result = run_piper("notion", "publish", str(path), "--parent", "0" * 32)
+
+    assert result.exit_code == 2
+    assert f"notes.md: {message}" in result.error_text
+    assert notion.requests == []
+
+
+def test_publish_prd_front_matter(notion: NotionServer, run_piper: Runner, tmp_path: Path) -> None:
+    root = notion.add_page("Team")
+    path = tmp_path / "prd.md"
+    path.write_text(
+        "---\ntitle: Checkout PRD\nstatus: draft\n---\n\n## Goals 🎯\n\nZürich — 日本語\n\n![Funnel](https://example.com/f.png)\n",
+        encoding="utf-8",
+    )
+
+    result = run_piper("notion", "publish", str(path), "--parent", root, "--json")
+
+    assert result.exit_code == 0, result.stderr
+    data = result.json()["data"]
+    assert data["title"] == "Checkout PRD"
+    assert notion.tree(data["id"]) == [
+        ("heading_2", "Goals 🎯", []),
+        ("paragraph", "Zürich — 日本語", []),
+        ("image", "https://example.com/f.png", []),
+    ]
+
+
 def test_publish_without_token(notion: NotionServer, run_piper: Runner, document: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NOTION_TOKEN")
     result = run_piper("notion", "publish", str(document), "--parent", "0" * 32, "--json")
