@@ -238,6 +238,7 @@ def test_show_json_shape(run, config_file: Path) -> None:
         "github",
         "slack",
         "notion",
+        "documents",
         "path",
         "exists",
         "key_lines",

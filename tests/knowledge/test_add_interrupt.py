@@ -66,7 +66,7 @@ def test_interrupted_add_repaired(isolated_environment: Path, tmp_path: Path, si
     _, stderr = process.communicate(timeout=DEADLINE)
 
     if signal_number == signal.SIGINT:
-        assert process.returncode == 130
+        assert process.returncode == 130, stderr
         assert "Traceback" not in stderr
     else:
         assert process.returncode == -signal.SIGKILL
@@ -74,10 +74,10 @@ def test_interrupted_add_repaired(isolated_environment: Path, tmp_path: Path, si
     second = piper("docs", "add", str(folder), "--json", cwd=tmp_path, timeout=DEADLINE * 2)
     assert second.returncode == 0, second.stderr
     report = json.loads(second.stdout)["data"]
-    assert len(report["added"]) + len(report["unchanged"]) + len(report["updated"]) == FILES
+    assert len(report["added"]) + len(report["unchanged"]) + len(report["updated"]) == FILES, report
 
     listed = json.loads(piper("docs", "list", "--json", cwd=tmp_path).stdout)["data"]["documents"]
     assert len(listed) == FILES
     assert {document["status"] for document in listed} == {"ready"}
     found = json.loads(piper("docs", "search", "TICKET-007", "-k", "1", "--json", cwd=tmp_path).stdout)["data"]["results"]
-    assert found[0]["document"].endswith("note-007.md")
+    assert found[0]["document"].endswith("note-007.md"), found
