@@ -97,27 +97,19 @@ def list_issues(
     if limit is not None and limit < 1:
         raise UsageError(f"Invalid limit {limit}.", hint="Use 1 or more.")
 
-    def fetch() -> IssueList:
-        filters: dict[str, Any] = {"state": state, "sort": "created", "direction": "desc"}
-        if labels:
-            filters["labels"] = list(labels)
-        if assignees and len(assignees) == 1:
-            filters["assignee"] = assignees[0]
-        wanted = {login.lower() for login in assignees or []}
+    filters: dict[str, Any] = {"state": state, "sort": "created", "direction": "desc"}
+    if labels:
+        filters["labels"] = list(labels)
+    if assignees and len(assignees) == 1:
+        filters["assignee"] = assignees[0]
+    wanted = {login.lower() for login in assignees or []}
 
-        found: list[IssueRecord] = []
-        for issue in _repo(client, repository).get_issues(**filters):
-            record = issue_record(issue, repository)
-            if record.is_pull_request:
-                continue
-            if wanted and not wanted & {login.lower() for login in record.assignees}:
-                continue
-            if limit is not None and len(found) == limit:
-                return IssueList(found, more=True)
-            found.append(record)
-        return IssueList(found, more=False)
+    def keep(record: IssueRecord) -> bool:
+        if record.is_pull_request:
+            return False
+        return not wanted or bool(wanted & {login.lower() for login in record.assignees})
 
-    return client.call(repository, fetch)
+    return _collect(client, repository, filters, keep, limit)
 
 
 def list_pull_requests(client: GitHubClient, repository: str, *, state: str = "open", limit: int | None = None) -> IssueList:
@@ -125,11 +117,20 @@ def list_pull_requests(client: GitHubClient, repository: str, *, state: str = "o
     if state not in ISSUE_STATES:
         raise UsageError(f"Invalid pull request state {state!r}.", hint=f"Use one of {', '.join(ISSUE_STATES)}.")
 
+    filters = {"state": state, "sort": "created", "direction": "desc"}
+    return _collect(client, repository, filters, lambda record: record.is_pull_request, limit)
+
+
+def _collect(
+    client: GitHubClient, repository: str, filters: dict[str, Any], keep: Callable[[IssueRecord], bool], limit: int | None
+) -> IssueList:
+    """Read ``GET /repos/{owner}/{repo}/issues`` page by page and keep the records ``keep`` accepts, up to ``limit``."""
+
     def fetch() -> IssueList:
         found: list[IssueRecord] = []
-        for issue in _repo(client, repository).get_issues(state=state, sort="created", direction="desc"):
+        for issue in _repo(client, repository).get_issues(**filters):
             record = issue_record(issue, repository)
-            if not record.is_pull_request:
+            if not keep(record):
                 continue
             if limit is not None and len(found) == limit:
                 return IssueList(found, more=True)
