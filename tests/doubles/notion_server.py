@@ -3,10 +3,12 @@
 Shapes follow developers.notion.com: page and block objects, paginated
 lists ``{"object": "list", "results", "next_cursor", "has_more"}`` and
 errors ``{"object": "error", "status", "code", "message"}``. The server
-enforces the limits Piper must respect (100 children per array, two levels
-of nesting, 1,000 block elements and 500 KB per request, 2,000 characters
-per text content, 100 rich text elements, code languages from Notion's
-enum, absolute link URLs) and rejects a violation with 400 validation_error, as Notion does.
+enforces the limits Piper must respect and rejects a violation with 400
+validation_error, as Notion does. The limits are 100 children per array,
+two levels of nesting, 1,000 block elements and 500 KB per request,
+2,000 characters per text content and 100 rich text elements. Code
+languages must come from Notion's enum, and links and images need
+absolute URLs.
 
 Tests script failures with :meth:`NotionServer.script`: each matching
 request takes the next :class:`Fault`, which may fail before applying
@@ -220,6 +222,8 @@ class NotionServer:
 
     def _route(self, method: str, path: str, query: dict[str, list[str]], body: Any) -> tuple[int, dict[str, Any]]:
         parts = path.strip("/").split("/")
+        if len(parts) >= 3 and parts[0] == "v1" and parts[1] in _ID_PATHS and not _UUID.match(parts[2]):
+            raise ValidationFailed(f"path failed validation: path.{_ID_PATHS[parts[1]]} should be a valid uuid, instead was `\"{parts[2]}\"`.")
         if method == "POST" and parts == ["v1", "pages"]:
             return self._post_page(body)
         if method == "GET" and len(parts) == 3 and parts[:2] == ["v1", "pages"]:
@@ -279,7 +283,7 @@ class NotionServer:
         denied = self._check_access(block_id, "block")
         if denied:
             return denied
-        size = min(int(query.get("page_size", ["100"])[0]), self.list_page_size or 100)
+        size = min(_page_size(query.get("page_size", ["100"])[0], "query.page_size"), self.list_page_size or 100)
         ids = self.children[block_id]
         start = int(query.get("start_cursor", ["0"])[0] or 0)
         return 200, _list([self.blocks[child] for child in ids[start : start + size]], start + size, len(ids))
@@ -293,16 +297,24 @@ class NotionServer:
         _check_children(body["children"], "body.children", depth=1)
         _check_block_count(body["children"])
         parent = self.blocks.get(block_id)
+        if parent is not None and parent["type"] not in _MAY_HAVE_CHILDREN | {"child_page"}:
+            raise ValidationFailed(f"Block type {parent['type']} does not support children.")
         if parent is not None and parent["type"] == "table":
             if any(child.get("type") != "table_row" for child in body["children"]):
                 raise ValidationFailed("Table blocks can only contain table_row children.")
+            width = parent["table"]["table_width"]
+            if any(len(child["table_row"].get("cells", [])) != width for child in body["children"]):
+                raise ValidationFailed(f"Number of cells in table row must match the table width of {width}.")
         created = self._insert(block_id, body["children"])
         return 200, _list([self.blocks[child] for child in created], len(created), len(created))
 
     def _search(self, body: Any) -> tuple[int, dict[str, Any]]:
         body = body if isinstance(body, dict) else {}
         query = str(body.get("query") or "").lower()
-        size = min(int(body.get("page_size") or 100), self.search_page_size or 100)
+        size = min(_page_size(body.get("page_size", 100), "body.page_size"), self.search_page_size or 100)
+        sort = body.get("sort")
+        if sort is not None and (sort.get("timestamp") != "last_edited_time" or sort.get("direction") not in ("ascending", "descending")):
+            raise ValidationFailed(f"body failed validation: body.sort should be a last_edited_time sort, instead was `{json.dumps(sort)}`.")
         start = int(body.get("start_cursor") or 0)
         objects = [*self.pages.values(), *self.databases.values()]
         matches = [item for item in objects if query in _title_of(item).lower()]
@@ -313,6 +325,7 @@ class NotionServer:
         denied = self._check_access(database_id, "database")
         if denied:
             return denied
+        _page_size((body or {}).get("page_size", 100), "body.page_size")
         since = ((body or {}).get("filter") or {}).get("created_time", {}).get("on_or_after")
         pages = [page for page in self.pages.values() if page["parent"].get("database_id") == database_id]
         if since:
@@ -411,6 +424,20 @@ def _check_children(children: Any, where: str, *, depth: int) -> None:
             if depth >= 2:
                 raise ValidationFailed(f"body failed validation: {place}.{kind}.children should be not present, instead was `{len(grandchildren)}` (more than two levels of nesting).")
             _check_children(grandchildren, f"{place}.{kind}.children", depth=depth + 1)
+
+
+_ID_PATHS = {"pages": "page_id", "blocks": "block_id", "databases": "database_id"}
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
+
+
+def _page_size(value: Any, where: str) -> int:
+    try:
+        size = int(value)
+    except (TypeError, ValueError):
+        raise ValidationFailed(f"body failed validation: {where} should be a number, instead was `{value}`.") from None
+    if not 1 <= size <= 100:
+        raise ValidationFailed(f"body failed validation: {where} should be ≤ `100` and ≥ `1`, instead was `{size}`.")
+    return size
 
 
 def _check_external_file(body: dict[str, Any], where: str) -> None:
