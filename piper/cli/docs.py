@@ -12,7 +12,8 @@ import typer
 from piper.cli import output
 
 if TYPE_CHECKING:
-    from piper.knowledge.service import AddReport, KnowledgeBase, SearchResult
+    from piper.knowledge.reports import AddReport, SearchResult
+    from piper.knowledge.service import KnowledgeBase
 
 app = typer.Typer(help="Add documents to the knowledge base, then search, ask and summarize them offline.", no_args_is_help=True, rich_markup_mode=None)
 

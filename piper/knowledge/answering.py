@@ -19,7 +19,7 @@ from piper.knowledge.summarize import extractive_summary
 if TYPE_CHECKING:
     from piper.config import Settings
     from piper.knowledge.model import ExtractedDocument
-    from piper.knowledge.service import SearchResult
+    from piper.knowledge.reports import SearchResult
 
 logger = logging.getLogger(__name__)
 

@@ -15,13 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from piper.errors import NotFoundError, UsageError
 from piper.knowledge.discovery import FoundFile, SkippedFile, discover
 from piper.knowledge.extract import ExtractionError, extract
+from piper.knowledge.matching import best_match, records_at
+from piper.knowledge.reports import AddReport, DocumentState, IngestProgress, NoProgress, SearchResult
 
 if TYPE_CHECKING:
     from piper.config import Settings
@@ -33,101 +34,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 BYTES_PER_MB = 1024 * 1024
-
-
-class IngestProgress(Protocol):
-    """Receives progress of an add or a reindex; the CLI draws it as a progress bar."""
-
-    def reading(self, total: int) -> None:
-        """Called when reading ``total`` files starts."""
-
-    def read(self, display_path: str) -> None:
-        """Called after each file is read, whether it was indexed, unchanged or skipped."""
-
-    def embedding(self, total: int) -> None:
-        """Called when embedding ``total`` passages starts."""
-
-    def embedded(self, count: int) -> None:
-        """Called after each batch with the number of passages it embedded."""
-
-
-class _NoProgress:
-    def reading(self, total: int) -> None:
-        pass
-
-    def read(self, display_path: str) -> None:
-        pass
-
-    def embedding(self, total: int) -> None:
-        pass
-
-    def embedded(self, count: int) -> None:
-        pass
-
-
-@dataclass
-class AddReport:
-    """Outcome of an add or a reindex for each file."""
-
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    skipped: list[SkippedFile] = field(default_factory=list)
-    repaired: list[str] = field(default_factory=list)
-    """Documents an earlier, interrupted add or rm had left half done."""
-
-    passages: int = 0
-    """Passages written by this add."""
-
-    embedded: int = 0
-    """Passages embedded by this add, including ones an earlier run left waiting."""
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "added": self.added,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "skipped": [{"path": skip.path, "reason": skip.reason} for skip in self.skipped],
-            "repaired": self.repaired,
-            "passages": self.passages,
-            "embedded": self.embedded,
-        }
-
-
-@dataclass(frozen=True)
-class DocumentState:
-    """A document record and what is on disk now."""
-
-    record: DocumentRecord
-    on_disk: str
-    """``present``, ``modified`` (size or modification time differ from the record) or ``missing``."""
-
-    def to_json(self) -> dict[str, Any]:
-        return {**self.record.to_json(), "on_disk": self.on_disk}
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    """One passage found by a search, in the shape of ``piper docs search --json``."""
-
-    document: str
-    """The path as added."""
-
-    title: str
-    text: str
-    score: float
-    heading: str
-    path: str
-    """Absolute path of the document."""
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "document": self.document,
-            "title": self.title,
-            "text": self.text,
-            "score": round(self.score, 6),
-            "location": {"heading": self.heading},
-        }
 
 
 class KnowledgeBase:
@@ -160,7 +66,7 @@ class KnowledgeBase:
         Raises:
             UsageError: for a path that does not exist.
         """
-        progress = progress or _NoProgress()
+        progress = progress or NoProgress()
         settings = self.settings.documents
         found = discover(
             arguments,
@@ -302,7 +208,7 @@ class KnowledgeBase:
         chosen: dict[str, DocumentRecord] = {}
         unmatched = []
         for argument in arguments:
-            matches = _matching(records, argument)
+            matches = records_at(records, argument)
             if not matches:
                 unmatched.append(argument)
             chosen.update((record.path, record) for record in matches)
@@ -326,7 +232,7 @@ class KnowledgeBase:
         Every record is marked ``indexing`` before the index is emptied, so an
         interrupted rebuild is finished by the next add.
         """
-        progress = progress or _NoProgress()
+        progress = progress or NoProgress()
         report = AddReport()
         records = await self.database.documents.list()
         await self.database.documents.mark_all_indexing()
@@ -387,7 +293,7 @@ class KnowledgeBase:
         records = await self.database.documents.list()
         if not records:
             raise NotFoundError("The knowledge base is empty.", hint="Add documents with 'piper docs add PATH'.")
-        return _best_match(records, name)
+        return best_match(records, name)
 
     async def read(self, record: DocumentRecord) -> ExtractedDocument:
         """Extract the document's current text from its file.
@@ -450,47 +356,3 @@ def _disk_state(record: DocumentRecord) -> str:
     if status.st_size != record.size or abs((modified - record.mtime).total_seconds()) > 1e-3:
         return "modified"
     return "present"
-
-
-def _matching(records: list[DocumentRecord], argument: str) -> list[DocumentRecord]:
-    absolute = os.path.abspath(argument)
-    as_added = os.path.normpath(argument)
-    prefix = absolute.rstrip(os.sep) + os.sep
-    as_added_prefix = as_added.rstrip(os.sep) + os.sep
-    return [
-        record
-        for record in records
-        if record.path == absolute
-        or record.display_path == as_added
-        or record.path.startswith(prefix)
-        or (as_added != "." and record.display_path.startswith(as_added_prefix))
-    ]
-
-
-def _best_match(records: list[DocumentRecord], name: str) -> DocumentRecord:
-    """Match by exact path, then file name, then title, then a word-prefix of the title or path."""
-    requested = name.strip().strip("\"'")
-    folded = requested.casefold()
-    absolute = os.path.abspath(requested)
-    tiers = [
-        [record for record in records if record.path == absolute or record.display_path == os.path.normpath(requested)],
-        [record for record in records if os.path.basename(record.path).casefold() == folded],
-        [record for record in records if Path(record.path).stem.casefold() == folded or record.title.casefold() == folded],
-        [record for record in records if folded and (folded in record.title.casefold() or folded in record.display_path.casefold())],
-    ]
-    for matches in tiers:
-        if len(matches) == 1:
-            return matches[0]
-        if len(matches) > 1:
-            names = ", ".join(record.display_path for record in matches[:5])
-            raise NotFoundError(
-                f"{requested!r} matches several documents: {names}.",
-                hint="Give the document's path as 'piper docs list' shows it.",
-                details={"candidates": [record.display_path for record in matches]},
-            )
-    raise NotFoundError(
-        f"No document matches {requested!r}.",
-        hint="Give a path, file name or title that 'piper docs list' shows.",
-        details={"document": requested},
-    )
-
