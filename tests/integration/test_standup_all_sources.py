@@ -111,7 +111,7 @@ def all_items(data: dict[str, Any]) -> list[dict[str, Any]]:
     return data["yesterday_accomplishments"] + data["today_priorities"] + data["blockers"]
 
 
-def test_every_source_reports_and_each_item_appears_once(run_piper: Runner, workspace: dict[str, Any]) -> None:
+def test_all_sources_list_each_item_once(run_piper: Runner, workspace: dict[str, Any]) -> None:
     data = standup(run_piper, workspace)
 
     assert {name: data["sources"][name]["status"] for name in ("git", "github", "todos", "calendar")} == {
@@ -134,7 +134,7 @@ def test_every_source_reports_and_each_item_appears_once(run_piper: Runner, work
     assert len(events) == 2
 
 
-def test_a_failing_source_is_reported_and_the_rest_still_count(run_piper: Runner, workspace: dict[str, Any], github: GitHubServer) -> None:
+def test_failing_sources_reported(run_piper: Runner, workspace: dict[str, Any], github: GitHubServer) -> None:
     github.fail("GET", "/search/issues", 500, times=100)
     workspace["calendar"].unlink()
 
