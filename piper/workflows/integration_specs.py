@@ -75,6 +75,10 @@ async def _publish_document(scope: ValidationScope) -> list[PlannedTask]:
             "(set notion.default_parent in PIPER.user.md to skip this question).",
         )
     parent_id = parse_notion_id(str(parent))
+    configured = scope.context.get("notion_parent")
+    if parent_id is None and configured:
+        # The answer was no page (often the request restated after setting notion.default_parent), so the default applies.
+        parent_id = parse_notion_id(str(configured))
     if parent_id is None:
         raise Clarify("parent", f"{parent!r} is not a Notion page ID or URL. Which Notion page should {document} go under?")
     return [PlannedTask("notion.publish_document", {"document": document, "parent": parent_id})]

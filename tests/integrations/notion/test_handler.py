@@ -83,6 +83,18 @@ def test_ask_parent_answered_before_confirming(notion: NotionServer, run_piper: 
             if page["parent"].get("page_id") == root] == ["Launch plan"]
 
 
+def test_ask_again_after_setting_parent(notion: NotionServer, run_piper: Runner, workspace: Path, isolated_environment: Path) -> None:
+    root = notion.add_page("Team")
+    question = run_piper("ask", "publish launch-plan.md to Notion", "--json").json()["data"]
+    _configure_parent(isolated_environment, root)
+
+    restated = run_piper("ask", "--yes", "publish launch-plan.md to Notion", "--json").json()["data"]
+
+    assert "Which Notion page" in question["message"]
+    assert restated["result"]["performed"] is True, restated["message"]
+    assert len(notion.tree(root)) == 1
+
+
 async def test_handler_without_parent_fails(notion: NotionServer, workspace: Path, isolated_environment: Path) -> None:
     _configure_parent(isolated_environment, notion.add_page("Team"))
 
