@@ -205,7 +205,7 @@ def _free_text_entities(text: str, action: Action, quoted: str | None) -> dict[s
             entities["query"] = query
 
     elif action is Action.POST_MESSAGE:
-        message = quoted or _message_text(text)
+        message = _message_text(text)
         if message:
             entities["text"] = message
 
@@ -237,15 +237,24 @@ def _todo_text(text: str, action: Action) -> str | None:
 
 
 def _message_text(text: str) -> str | None:
-    """Return the words to post from "post to #general: we ship Friday" and the like, or None without a marker."""
+    """Return the words to post from "post to #general: we ship Friday" or "post 'we ship' in #eng", else None.
+
+    The words after a marker win over a quoted phrase inside them ("#eng: the 'beta' flag is on"),
+    but a marker inside a quoted phrase ("post 'note: done' to #eng") belongs to the message.
+    """
+    text = text.strip()
+    quote = QUOTED.search(text)
     for pattern in _MESSAGE_LEADS:
-        match = pattern.search(text.strip())
-        if match:
-            message = match.group(1).strip()
-            if len(message) >= 2 and message[0] == message[-1] and message[0] in "\"'":
-                message = message[1:-1].strip()
-            return message or None
-    return None
+        match = pattern.search(text)
+        if not match:
+            continue
+        if quote and quote.start() < match.start(1) < quote.end():
+            break
+        message = match.group(1).strip()
+        if len(message) >= 2 and message[0] == message[-1] and message[0] in "\"'":
+            message = message[1:-1].strip()
+        return message or None
+    return find_quoted(text)
 
 
 def _after(pattern: re.Pattern[str], text: str) -> str | None:
