@@ -20,11 +20,12 @@ import logging
 import os
 import stat
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from piper.errors import CredentialsError, UsageError
+from piper.errors import ConfigError, CredentialsError, UsageError
 from piper.paths import config_dir
 
 logger = logging.getLogger(__name__)
@@ -307,6 +308,7 @@ def _read_file(name: str) -> str | None:
 
 
 def _write_file(name: str, value: str) -> None:
+    _set_aside_damaged_file()
     entries = _load_file()
     entries[name] = value
     _save_file(entries)
@@ -322,11 +324,53 @@ def _delete_from_file(name: str) -> bool:
     return True
 
 
-def _save_file(entries: dict[str, str]) -> None:
-    """Replace the credentials file atomically; the new file is created with mode 0600, never wider."""
+def _set_aside_damaged_file() -> None:
+    """Rename a credentials file that is not a JSON object, so the tokens in it outlive the new file written in its place."""
     path = credentials_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(prefix=".credentials-", dir=path.parent)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        # A missing file needs nothing; any other read error is raised by _save_file with the fix.
+        return
+    try:
+        entries = json.loads(text)
+    except json.JSONDecodeError:
+        entries = None
+    if isinstance(entries, dict):
+        return
+
+    backup = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+    try:
+        os.replace(path, backup)
+        os.chmod(backup, 0o600)
+    except OSError as error:
+        raise _unwritable(path, error) from None
+    logger.warning(
+        "%s is not a valid JSON object, so it was renamed to %s before a new file is written. Store the tokens it contained again with `piper auth login`",
+        path, backup,
+    )
+
+
+def _unwritable(path: Path, error: OSError) -> ConfigError:
+    return ConfigError(
+        f"Cannot write the credentials file {path}: {error.strerror or type(error).__name__}.",
+        hint=f"Check that {path.parent} is a folder you can write to and that {path.name} in it is not a folder, or point PIPER_CONFIG_DIR at another folder. Setting the service's environment variable instead also works.",
+        details={"path": str(path)},
+    )
+
+
+def _save_file(entries: dict[str, str]) -> None:
+    """Replace the credentials file atomically; the new file is created with mode 0600, never wider.
+
+    Raises:
+        ConfigError: when the config folder cannot be created or written, or the path is a folder.
+    """
+    path = credentials_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(prefix=".credentials-", dir=path.parent)
+    except OSError as error:
+        raise _unwritable(path, error) from None
     try:
         # mkstemp creates the file with mode 0600 already; chmod makes the contract explicit.
         os.chmod(temporary, 0o600)
@@ -334,6 +378,9 @@ def _save_file(entries: dict[str, str]) -> None:
             json.dump(entries, handle, indent=2, sort_keys=True)
             handle.write("\n")
         os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise _unwritable(path, error) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

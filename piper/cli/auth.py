@@ -38,9 +38,15 @@ def _run_checks(tokens: dict[str, str], timeout: float) -> dict[str, Any]:
 
 
 def _read_token(service: Any, with_token: bool) -> str:
+    # sys.stdin is None when the process starts with standard input closed (`<&-`).
     if with_token:
+        if sys.stdin is None:
+            raise UsageError(
+                "Standard input is closed, so no token could be read.",
+                hint=f"Pipe the token in, as in: piper auth login {service.name} --with-token < token.txt",
+            )
         token = sys.stdin.read()
-    elif sys.stdin.isatty():
+    elif sys.stdin is not None and sys.stdin.isatty():
         import getpass
 
         token = getpass.getpass(f"Paste your {service.title} {service.kind} (input is hidden): ")

@@ -287,3 +287,49 @@ def test_tokens_absent_from_debug_logs(run_piper: Runner, services: ServiceDoubl
     assert_no_token(result)
     assert all(token not in caplog.text for token in ALL_TOKENS)
     assert keyring.get_keyring() is not None
+
+
+def test_login_closed_stdin_is_usage_error(run_piper: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Python sets sys.stdin to None when the process starts with standard input closed (`<&-`).
+    monkeypatch.setattr(sys, "stdin", None)
+
+    with_token = run_piper("auth", "login", "slack", "--with-token")
+    prompted = run_piper("auth", "login", "slack")
+
+    assert with_token.exit_code == 2
+    assert "Standard input is closed" in with_token.error_text
+    assert "--with-token < token.txt" in with_token.error_text
+    assert prompted.exit_code == 2
+    assert "not a terminal" in prompted.error_text
+
+
+def test_login_unwritable_config_names_path(run_piper: Runner, services: ServiceDouble, no_keyring: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A folder in the file's place fails the write even for root, which ignores permission bits.
+    credentials_path().mkdir(parents=True)
+    feed_stdin(monkeypatch, VALID_TOKENS["slack"])
+
+    result = run_piper("auth", "login", "slack", "--with-token")
+
+    assert result.exit_code == 1
+    assert f"Cannot write the credentials file {credentials_path()}" in result.error_text
+    assert "PIPER_CONFIG_DIR" in result.error_text
+    assert "Traceback" not in result.stderr
+    assert_no_token(result)
+
+
+def test_login_keeps_damaged_file_aside(run_piper: Runner, services: ServiceDouble, no_keyring: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    damaged = '{"GITHUB_TOKEN": "ghp_handEditedToken", oops'
+    credentials_path().parent.mkdir(parents=True)
+    credentials_path().write_text(damaged)
+    feed_stdin(monkeypatch, VALID_TOKENS["slack"])
+
+    result = run_piper("auth", "login", "slack", "--with-token")
+
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(credentials_path().read_text()) == {"SLACK_BOT_TOKEN": VALID_TOKENS["slack"]}
+    backups = list(credentials_path().parent.glob("credentials.json.damaged-*"))
+    assert len(backups) == 1
+    assert backups[0].read_text() == damaged
+    assert stat.S_IMODE(backups[0].stat().st_mode) == 0o600
+    assert backups[0].name in result.stderr
+    assert_no_token(result, VALID_TOKENS["slack"], "ghp_handEditedToken")
