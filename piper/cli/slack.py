@@ -27,6 +27,9 @@ def post(
 
     output.set_json_mode(json_flag)
     if text == "-":
+        # sys.stdin is None when the process starts with standard input closed (`<&-`).
+        if sys.stdin is None:
+            raise UsageError("TEXT is '-' but standard input is closed, so there is no message to read.", hint="Pipe the message in, or give it in quotes.")
         text = sys.stdin.read()
     if not text.strip():
         raise UsageError("The message is empty, so nothing was posted.", hint="Give the text in quotes, or pipe it in with '-'.")

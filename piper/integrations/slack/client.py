@@ -198,7 +198,7 @@ class SlackClient:
                     text=text, blocks=blocks, metadata=metadata, unfurl_links=False, unfurl_media=False,
                 )
             except _UnsureOutcome as unsure:
-                logger.warning("chat.postMessage to %s part %d/%d had no clear result (%s); checking the channel history", channel_id, index + 1, total, unsure.reason)
+                logger.info("chat.postMessage to %s part %d/%d had no clear result (%s); checking the channel history", channel_id, index + 1, total, unsure.reason)
                 found = await self._find_posted(channel_id, label, post_id, index, since=started)
                 if found is not None:
                     logger.info("part %d/%d was posted despite the failure (ts %s); not posting it again", index + 1, total, found)
@@ -340,7 +340,8 @@ def _api_error(method: str, error: Any, channel: str | None) -> PiperError:
     details: dict[str, Any] = {"method": method, "error": code, "http_status": status}
     if channel:
         details["channel"] = channel
-    logger.warning("Slack %s failed: HTTP %s, error %s", method, status, code)
+    # INFO, not WARNING: the PiperError built here reaches the user, so stderr need not show it twice.
+    logger.info("Slack %s failed: HTTP %s, error %s", method, status, code)
 
     if code in REJECTED_TOKEN_ERRORS:
         return credentials_rejected("slack", code)

@@ -34,7 +34,7 @@ class RateLimitRetryHandler(AsyncRetryHandler):
             return False
         wait = retry_after_seconds(response.headers)
         if wait > self.max_wait:
-            logger.warning("Slack asked to wait %s s before retrying %s, longer than the %s s limit; not retrying", wait, request.url, self.max_wait)
+            logger.info("Slack asked to wait %s s before retrying %s, longer than the %s s limit; not retrying", wait, request.url, self.max_wait)
             return False
         return True
 

@@ -91,6 +91,37 @@ def test_post_unknown_channel_exit_1(run_piper: Runner, slack: SlackServer) -> N
     assert "Slack channel #missing not found." in result.error_text
 
 
+def test_post_closed_stdin_usage_error(run_piper: Runner, slack: SlackServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Python sets sys.stdin to None when the process starts with standard input closed (`<&-`).
+    monkeypatch.setattr(sys, "stdin", None)
+
+    result = run_piper("slack", "post", "#general", "-")
+
+    assert result.exit_code == 2
+    assert "standard input is closed" in result.error_text
+    assert slack.calls == []
+
+
+@pytest.mark.parametrize(
+    ("channel", "message"),
+    [
+        ("#old-stuff", "Slack channel #old-stuff is archived"),
+        ("#secret-room", "The Slack bot is not a member of channel #secret-room."),
+    ],
+)
+def test_post_error_printed_once(run_piper: Runner, slack: SlackServer, channel: str, message: str) -> None:
+    slack.add_channel("C0ARCHIVED", "old-stuff", is_archived=True)
+    slack.add_channel("C0NOTMEMBER", "secret-room", is_member=False)
+
+    result = run_piper("slack", "post", channel, "hi")
+
+    assert result.exit_code == 1
+    assert message in result.error_text
+    # Without -v the error is the only line: no log record repeats it.
+    assert "WARNING" not in result.stderr
+    assert result.error_text.count(channel) == 1
+
+
 def test_post_debug_logs_hide_token(run_piper: Runner, slack: SlackServer) -> None:
     slack.fail("chat.postMessage", Fault("http_error", status=500, process=True))
 
