@@ -28,6 +28,8 @@ _TIME = re.compile(
     r"(?P<hour>\d{1,2})(?:[:.](?P<minute>[0-5]\d))?\s*(?P<meridiem>[ap]\.?\s?m\b\.?)?(?![\d:-])",
     re.IGNORECASE,
 )
+_ASKS_BUSY = re.compile(r"\b(?:busy|booked|occupied|in a meeting|tied up)\b", re.IGNORECASE)
+"""A question about being busy ("am I busy at 3?") is answered yes when free is no."""
 _NAMED_TIME = re.compile(r"\b(noon|midday|midnight)\b", re.IGNORECASE)
 _NEXT = re.compile(r"\b(?:next|upcoming)\b(?!\s+(?:week|month|year|mon|tue|wed|thu|fri|sat|sun))", re.IGNORECASE)
 
@@ -97,7 +99,7 @@ async def get_calendar(context: QueryContext, entities: dict[str, Any]) -> Query
     day = _requested_day(entities, now.date())
     moment = parse_time_of_day(context.text)
     if moment is not None:
-        return await _free_at(context, timezone, now, day, moment)
+        return await _free_at(context, timezone, now, day, moment, asks_busy=bool(_ASKS_BUSY.search(context.text)))
     if _NEXT.search(context.text) and "date" not in entities:
         return await _next_event(context, timezone, now)
     return await day_agenda(context.settings, day=day, now=now)
@@ -110,7 +112,9 @@ SERVICES: dict[str, QueryService] = {"get_calendar": get_calendar}
 # --- The three replies ------------------------------------------------------------
 
 
-async def _free_at(context: QueryContext, timezone: dt.tzinfo, now: dt.datetime, day: dt.date, moment: TimeOfDay) -> QueryAnswer:
+async def _free_at(
+    context: QueryContext, timezone: dt.tzinfo, now: dt.datetime, day: dt.date, moment: TimeOfDay, *, asks_busy: bool = False
+) -> QueryAnswer:
     at = _aware(dt.datetime.combine(day, moment.time), timezone)
     day_start, day_end = _day_bounds(day, timezone)
     reading = await _read(context.settings, timezone, since=day_start, until=day_end)
@@ -127,13 +131,13 @@ async def _free_at(context: QueryContext, timezone: dt.tzinfo, now: dt.datetime,
 
     if conflicts:
         listed = "; ".join(_event_phrase(event) for event in conflicts)
-        lines = [f"No, you're busy at {when}: {listed}."]
+        lines = [f"{'Yes' if asks_busy else 'No'}, you're busy at {when}: {listed}."]
         free_from = _free_from(reading.events, at)
         if free_from is not None and free_from.date() == day:
             lines.append(f"You're free from {free_from:%H:%M}.")
             result["free_from"] = free_from.isoformat()
     else:
-        lines = [f"Yes, you're free at {when}."]
+        lines = [f"{'No' if asks_busy else 'Yes'}, you're free at {when}."]
         if later:
             lines.append(f"Your next event after that is {_event_phrase(later[0])}.")
     return _answer(lines, result, reading)

@@ -35,19 +35,29 @@ def parse_calendar(content: bytes, *, name: str) -> Calendar:
     """
     import icalendar
 
+    if _looks_like_html(content):
+        raise CalendarError(
+            f"calendar {name!r}: the content is an HTML page, so it is not valid iCalendar data.",
+            hint="A login or web page came back instead of the calendar. Copy the calendar's iCal address (it usually ends in .ics), or export the file again.",
+        )
     try:
         calendar = icalendar.Calendar.from_ical(content)
     except ValueError as error:
         raise CalendarError(
-            f"calendar {name!r} is not valid iCalendar data: {_first_line(str(error))}",
+            f"calendar {name!r}: the content is not valid iCalendar data ({_first_line(str(error))}).",
             hint="Check that the path or URL points at an .ics file; export the calendar again if the file is damaged.",
         ) from None
     if calendar.name != "VCALENDAR":
         raise CalendarError(
-            f"calendar {name!r} is not valid iCalendar data: it starts with BEGIN:{calendar.name}, not BEGIN:VCALENDAR.",
+            f"calendar {name!r}: the content is not valid iCalendar data: it starts with BEGIN:{calendar.name}, not BEGIN:VCALENDAR.",
             hint="Check that the path or URL points at an .ics file.",
         )
     return calendar
+
+
+def _looks_like_html(content: bytes) -> bool:
+    start = content[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return start.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body"))
 
 
 def expand_events(
@@ -192,4 +202,4 @@ def _text_or_none(value: Any) -> str | None:
 
 
 def _first_line(text: str) -> str:
-    return text.strip().splitlines()[0][:200] if text.strip() else "unknown error"
+    return text.strip().splitlines()[0][:200].rstrip(".") if text.strip() else "unknown error"

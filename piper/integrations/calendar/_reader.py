@@ -138,7 +138,7 @@ async def _load_url(name: str, url: str, cache: CalendarCache, policy: DownloadP
     try:
         answer = await download(url, name=name, cached=cached, policy=policy)
     except CalendarUnavailableError as error:
-        return await _fall_back(name, cached, error.message, window)
+        return await _fall_back(name, cached, error, window)
 
     if answer.content is None:
         # HTTP 304: the cached copy is current. download() returns no content only when a copy was cached.
@@ -152,17 +152,21 @@ async def _load_url(name: str, url: str, cache: CalendarCache, policy: DownloadP
         calendar = await window.parse(answer.content, name)
     except CalendarError as error:
         # A captive portal or a login page returns HTML with status 200, so the last good copy is used instead.
-        return await _fall_back(name, cached, error.message, window)
+        return await _fall_back(name, cached, error, window, hint=error.hint)
 
     entry = CachedCalendar(answer.content, answer.received_at, answer.etag, answer.last_modified)
     await asyncio.to_thread(cache.store, url, entry)
     return _Loaded(calendar)
 
 
-async def _fall_back(name: str, cached: CachedCalendar | None, failure: str, window: _Window) -> _Loaded:
-    """Use the cached copy after ``failure``, or raise the failure when there is no copy."""
+async def _fall_back(name: str, cached: CachedCalendar | None, error: CalendarError, window: _Window, *, hint: str | None = None) -> _Loaded:
+    """Use the cached copy after ``error``, or raise it when there is no copy.
+
+    ``hint`` replaces the default hint, which is about the network, for a download that came back but is not a calendar.
+    """
+    failure = error.message
     if cached is None:
-        raise CalendarError(failure, hint="Check the network connection and the url in PIPER.user.md, then try again.")
+        raise CalendarError(failure, hint=hint or "Check the network connection and the url in PIPER.user.md, then try again.")
     calendar = await window.parse(cached.content, name)
     when = cached.downloaded_at.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     failure = failure.rstrip(".")

@@ -107,14 +107,14 @@ def _result(name: str, reading: CalendarReading, today: list[Item], *, total: in
     if reading.notes:
         details["notes"] = [problem.to_json() for problem in reading.notes]
 
-    problems = [f"{problem.calendar}: {problem.message}" for problem in [*reading.errors, *reading.notes]]
+    problems = [f"{problem.calendar}: {problem.message.rstrip('.')}" for problem in [*reading.errors, *reading.notes]]
     if reading.calendars_read == 0:
-        return SourceResult(name=name, status="error", reason="; ".join(problems), details=details)
+        return SourceResult(name=name, status="error", reason="; ".join(problems) + ".", details=details)
 
     # NOTE: the renderers print a reason for any status, so a partial failure shows up in the
     # standup's source line while the status stays ok and the other calendars' events are listed.
     reason = None
     if problems:
         failed = f"{len(reading.errors)} of {total} calendars could not be read. " if reading.errors else ""
-        reason = failed + "; ".join(problems)
+        reason = failed + "; ".join(problems) + "."
     return SourceResult(name=name, today=today, details=details, reason=reason)

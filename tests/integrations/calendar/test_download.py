@@ -182,6 +182,19 @@ async def test_malformed_download_without_cache(calendar_server: CalendarServer,
     calendar_server.queue("/work.ics", Reply(200, b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n"))
     reading = await _read(calendar_server, cache, "/work.ics")
     assert "is not valid iCalendar data" in reading.errors[0].message
+    # The download worked, so a network hint would send the user the wrong way.
+    assert "Check the network connection" not in reading.errors[0].message
+
+
+async def test_html_download_without_cache_names_fix(calendar_server: CalendarServer, cache: CalendarCache) -> None:
+    calendar_server.queue("/work.ics", Reply(200, fixture_bytes("not-a-calendar.html"), {"Content-Type": "text/html"}))
+
+    reading = await _read(calendar_server, cache, "/work.ics")
+
+    message = reading.errors[0].message
+    assert "the content is an HTML page" in message
+    assert "iCal address" in message
+    assert "<html" not in message.lower()
 
 
 async def test_one_failure_keeps_other_calendars(calendar_server: CalendarServer, cache: CalendarCache) -> None:

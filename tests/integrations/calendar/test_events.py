@@ -179,7 +179,8 @@ def test_html_is_not_a_calendar() -> None:
     with pytest.raises(CalendarError) as raised:
         parse_calendar(fixture_bytes("not-a-calendar.html"), name="Work")
 
-    assert "calendar 'Work' is not valid iCalendar data" in raised.value.message
+    assert "calendar 'Work': the content is an HTML page" in raised.value.message
+    assert "is not valid iCalendar data" in raised.value.message
     assert raised.value.hint is not None
 
 

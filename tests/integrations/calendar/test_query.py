@@ -85,6 +85,19 @@ async def test_busy_names_conflict(settings: Settings) -> None:
     assert [event["title"] for event in answer.result["conflicts"]] == ["Call with the Pune office"]
 
 
+@pytest.mark.parametrize(
+    ("text", "opening"),
+    [
+        ("am I busy at 10:45?", "Yes, you're busy at 10:45 today"),
+        ("is 10:45 booked?", "Yes, you're busy at 10:45 today"),
+        ("am I busy at 10?", "No, you're free at 10:00 today."),
+    ],
+)
+async def test_busy_question_answered_yes_when_busy(settings: Settings, text: str, opening: str) -> None:
+    answer = await _ask(settings, text)
+    assert answer.message.startswith(opening)
+
+
 async def test_declined_event_leaves_free(settings: Settings) -> None:
     answer = await _ask(settings, "am I free at 8:30?")
     assert answer.result["free"] is True

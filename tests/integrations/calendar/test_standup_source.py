@@ -121,6 +121,9 @@ async def test_broken_calendar_reported_others_listed(write_user_config, isolate
     assert "missing.ics does not exist" in failed["Gone"]
     assert result.reason is not None
     assert result.reason.startswith("2 of 3 calendars could not be read.")
+    assert ".;" not in result.reason
+    assert result.reason.endswith(".")
+    assert "HTML page" in failed["Broken"]
 
 
 async def test_every_calendar_broken_is_error(write_user_config) -> None:
