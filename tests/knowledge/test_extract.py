@@ -115,6 +115,28 @@ def test_html_keeps_headings_drops_chrome(tmp_path: Path) -> None:
     assert "var h" not in all_text
 
 
+def test_html_article_header_kept(tmp_path: Path) -> None:
+    path = tmp_path / "post.html"
+    path.write_text(
+        "<body><header><a>Acme blog</a></header><main><article><header><h1>Pricing update</h1></header>"
+        "<p>Prices change in May.</p></article></main></body>"
+    )
+
+    document = extract(path)
+
+    assert document.title == "Pricing update"
+    assert [(section.heading_path, section.text) for section in document.sections] == [(("Pricing update",), "Prices change in May.")]
+
+
+def test_html_unclosed_items_in_nav(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text("<nav><ul><li>Home<li>About</ul></nav><h1>Guide</h1><p>Body text.")
+
+    document = extract(path)
+
+    assert [(section.heading_path, section.text) for section in document.sections] == [(("Guide",), "Body text.")]
+
+
 def test_pdf_pages_as_sections(tmp_path: Path) -> None:
     path = write_text_pdf(tmp_path / "report.pdf", [["Quarterly report", "Revenue grew."], ["Risk: ERR-4012 in checkout."]], title="Q3 Report")
 

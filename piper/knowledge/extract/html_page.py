@@ -14,8 +14,11 @@ from pathlib import Path
 from piper.knowledge.extract.text_files import read_text, squeeze_blank_lines, title_from_path
 from piper.knowledge.model import ExtractedDocument, Section
 
-SKIPPED_ELEMENTS = frozenset({"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "svg", "iframe", "button", "select"})
+SKIPPED_ELEMENTS = frozenset({"script", "style", "noscript", "template", "nav", "footer", "aside", "form", "svg", "iframe", "button", "select"})
 """Elements whose content is not part of the page's text."""
+
+CONTENT_ELEMENTS = frozenset({"article", "main"})
+"""Elements inside which a ``<header>`` belongs to the content (an article's title) rather than to the site."""
 
 BLOCK_ELEMENTS = frozenset({
     "p", "div", "section", "article", "main", "blockquote", "pre", "ul", "ol", "li", "dl", "dt", "dd",
@@ -37,22 +40,31 @@ class _PageParser(HTMLParser):
         self._stack: list[tuple[int, str]] = []
         self._path: tuple[str, ...] = ()
         self._buffer: list[str] = []
+        self._skip_tag: str | None = None
         self._skip_depth = 0
+        """Open elements named ``_skip_tag``; only those count, because HTML lets ``</li>`` or ``</p>`` be left out."""
         self._in_title = False
         self._heading_level: int | None = None
         self._heading_text: list[str] = []
         self._in_pre = 0
         self._cells_in_row = 0
+        self._content_depth = 0
         self.first_h1: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in VOID_ELEMENTS:
-            if tag in BLOCK_ELEMENTS and not self._skip_depth:
+            if tag in BLOCK_ELEMENTS and self._skip_tag is None:
                 self._buffer.append("\n")
             return
-        if self._skip_depth or tag in SKIPPED_ELEMENTS:
-            self._skip_depth += 1
+        if self._skip_tag is not None:
+            if tag == self._skip_tag:
+                self._skip_depth += 1
             return
+        if tag in SKIPPED_ELEMENTS or (tag == "header" and not self._content_depth):
+            self._skip_tag, self._skip_depth = tag, 1
+            return
+        if tag in CONTENT_ELEMENTS:
+            self._content_depth += 1
         if tag == "title":
             self._in_title = True
             return
@@ -76,9 +88,14 @@ class _PageParser(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in VOID_ELEMENTS:
             return
-        if self._skip_depth:
-            self._skip_depth -= 1
+        if self._skip_tag is not None:
+            if tag == self._skip_tag:
+                self._skip_depth -= 1
+                if self._skip_depth == 0:
+                    self._skip_tag = None
             return
+        if tag in CONTENT_ELEMENTS:
+            self._content_depth = max(0, self._content_depth - 1)
         if tag == "title":
             self._in_title = False
             return
@@ -92,7 +109,7 @@ class _PageParser(HTMLParser):
             self._buffer.append("\n")
 
     def handle_data(self, data: str) -> None:
-        if self._skip_depth:
+        if self._skip_tag is not None:
             return
         if self._in_title:
             self.title += data

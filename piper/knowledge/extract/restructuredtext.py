@@ -25,7 +25,7 @@ _ROLE_TARGET = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.DOTALL)
 CODE_DIRECTIVES = frozenset({"code-block", "sourcecode", "console", "doctest", "testcode", "testoutput", "prompt"})
 """Sphinx directives whose body is code: kept verbatim instead of being parsed as reStructuredText."""
 
-SKIPPED_DIRECTIVES = frozenset({"toctree", "index", "highlight", "literalinclude", "only", "tabularcolumns", "currentmodule", "module", "default-role", "autosummary"})
+SKIPPED_DIRECTIVES = frozenset({"toctree", "index", "highlight", "literalinclude", "tabularcolumns", "currentmodule", "module", "default-role", "autosummary"})
 """Sphinx directives whose body is navigation or build configuration, not text a reader searches for."""
 
 NUMBERED_ROLES = {"pep": "PEP", "rfc": "RFC"}
