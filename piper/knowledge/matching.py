@@ -29,7 +29,7 @@ def records_at(records: list[DocumentRecord], argument: str) -> list[DocumentRec
 
 
 def best_match(records: list[DocumentRecord], name: str) -> DocumentRecord:
-    """Match by exact path, then file name, then title, then a word-prefix of the title or path."""
+    """Match by exact path, then file name, then title, then a substring of the title or path."""
     requested = name.strip().strip("\"'")
     folded = requested.casefold()
     absolute = os.path.abspath(requested)

@@ -1,4 +1,4 @@
-"""What the knowledge base reports: progress callbacks, add and reindex outcomes, document states and search results."""
+"""Result types of the knowledge base: progress callbacks, add and reindex outcomes, document states and search results."""
 
 from __future__ import annotations
 

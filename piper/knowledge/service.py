@@ -184,7 +184,7 @@ class KnowledgeBase:
             digest = sha256_of(path)
             document = extract(path, document=record.path)
         except (OSError, ExtractionError) as error:
-            logger.warning("Cannot re-index %s: %s", record.display_path, error)
+            logger.warning("Re-indexing %s failed: %s", record.display_path, error)
             return False
         file = FoundFile(path=path, display=record.display_path, kind=record.kind, size=status.st_size, mtime=status.st_mtime)
         return await self._index_document(document, file, digest) > 0

@@ -1,8 +1,8 @@
 """Plain text: paragraphs under the file's title, or reStructuredText when the file is written in it.
 
 Many ``.txt`` files are reStructuredText (Django's documentation, the
-Python PEPs); a heading underlined with a row of punctuation as long as the
-heading tells them apart, and such a file is read by the rst reader.
+Python PEPs). A heading underlined with a row of punctuation as long as the
+heading marks such a file, and the rst reader reads it.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def looks_like_rst(text: str) -> bool:
 
 
 def read_plain_text(path: Path, document: str) -> ExtractedDocument:
-    """Read a text file; the first short line becomes the title when it stands alone as a paragraph."""
+    """Read a text file; the first short line becomes the title when it is a paragraph of its own."""
     text = read_text(path)
     if looks_like_rst(text):
         from piper.knowledge.extract.restructuredtext import read_rst

@@ -1,6 +1,6 @@
 """reStructuredText: sections from docutils' document tree.
 
-docutils knows only its own directives and roles. Documentation written for
+docutils defines only its own directives and roles. Documentation written for
 Sphinx uses many more (``code-block``, ``versionadded``, ``:class:``,
 ``:doc:``), and docutils reports each unknown one as an error and drops its
 content. Every unknown name found in the source is therefore registered as a
@@ -29,7 +29,7 @@ SKIPPED_DIRECTIVES = frozenset({"toctree", "index", "highlight", "literalinclude
 """Sphinx directives whose body is navigation or build configuration, not text a reader searches for."""
 
 NUMBERED_ROLES = {"pep": "PEP", "rfc": "RFC"}
-"""Roles that docutils knows but rejects in Sphinx's ``:pep:`Title <8#anchor>``` form; rendered as "PEP 8" or the title."""
+"""Roles that docutils defines but rejects in Sphinx's ``:pep:`Title <8#anchor>``` form; rendered as "PEP 8" or the title."""
 
 _SETTINGS = {
     "report_level": 5,  # Never print docutils' warnings: a document with broken markup is still worth indexing.
