@@ -2,7 +2,8 @@
 
 Headings 1-3 map to Notion's heading_1-3, and deeper headings to heading_3.
 A list item whose text starts with ``[ ]`` or ``[x]`` becomes a to_do. A
-paragraph of one image at an http(s) URL becomes an image block. A
+paragraph of one image at an http(s) URL becomes an image block. Raw
+HTML becomes its visible text, without comments. A
 code fence keeps its language when Notion supports it. A table becomes a
 table block with a column header. Rich text longer than Notion's 100
 elements per block continues in a block of the same type, so no text is
@@ -15,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from piper.integrations.notion.html_text import html_to_lines
 from piper.integrations.notion.languages import notion_language
 from piper.integrations.notion.rich_text import MAX_URL_LENGTH, Span, merge_spans, plain_spans, plain_text, spans_from_inline, to_rich_text
 
@@ -118,7 +120,7 @@ def _convert(node: SyntaxTreeNode) -> list[Block]:
     if kind == "table":
         return [_table(node)]
     if kind == "html_block":
-        return _text_blocks("paragraph", plain_spans(node.content.rstrip("\n")))
+        return [block for line in html_to_lines(node.content) for block in _text_blocks("paragraph", plain_spans(line))]
     # Anything else markdown-it may add later: keep its text rather than drop it.
     return _convert_all(node.children)
 

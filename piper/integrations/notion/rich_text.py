@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from piper.integrations.notion.html_text import html_to_text
+
 if TYPE_CHECKING:
     from markdown_it.tree import SyntaxTreeNode
 
@@ -75,7 +77,8 @@ def _walk(node: SyntaxTreeNode, style: _Style, spans: list[Span]) -> None:
         elif kind == "hardbreak":
             spans.append(_span("\n", style))
         elif kind in ("html_inline", "html_block"):
-            spans.append(_span(child.content, style))
+            # An inline HTML token is one tag or comment, so only <br> and <img> leave text behind.
+            spans.append(_span(html_to_text(child.content), style))
         elif kind == "strong":
             _walk(child, _Style(True, style.italic, style.strikethrough, style.link), spans)
         elif kind == "em":

@@ -185,3 +185,27 @@ def test_lone_image_becomes_image_block() -> None:
     assert [item["text"].get("link") for item in _texts(inline)] == [None, {"url": "https://example.com/i.png"}, None]
     assert local.type == "paragraph"
     assert [item["text"]["content"] for item in _texts(local)] == ["Local (image: images/local.png)"]
+
+
+def test_html_comments_are_not_published() -> None:
+    blocks = markdown_to_blocks("<!-- internal: margin is 40% -->\n\nShip <!-- quietly --> on Friday.\n\n<!--\nmulti\nline -->\n")
+
+    assert [block.preview() for block in blocks] == ["paragraph: Ship on Friday."]
+    assert "margin" not in str([block.body for block in blocks])
+    assert "quietly" not in str([block.body for block in blocks])
+
+
+def test_html_becomes_visible_text() -> None:
+    markdown = (
+        "Press <kbd>Ctrl</kbd> then<br>Enter &amp; wait.\n\n"
+        "<details><summary>More</summary>\n\nHidden text\n\n</details>\n\n"
+        '<div align="center">\n  <img src="https://example.com/logo.png" alt="Logo">\n  <p>Centered <b>caption</b> &copy; 2026</p>\n'
+        "  <script>track()</script>\n</div>\n"
+    )
+
+    blocks = markdown_to_blocks(markdown)
+
+    assert [item["text"]["content"] for item in _texts(blocks[0])] == ["Press Ctrl then\nEnter & wait."]
+    assert [block.preview() for block in blocks[1:]] == [
+        "paragraph: More", "paragraph: Hidden text", "paragraph: Logo", "paragraph: Centered caption © 2026",
+    ]
