@@ -21,7 +21,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from piper.errors import CredentialsError, NotFoundError, PiperError
+from piper.errors import CredentialsError, NotFoundError, PiperError, UsageError
 from piper.secrets import credentials_rejected, require_secret
 
 if TYPE_CHECKING:
@@ -129,7 +129,7 @@ class SlackClient:
 
         name = channel.lstrip("#").lower()
         if not name:
-            raise PiperError(f"Invalid Slack channel {channel!r}.", hint="Give a channel such as #general or an id such as C0123ABCD.")
+            raise UsageError(f"Invalid Slack channel {channel!r}.", hint="Give a channel such as #general or an id such as C0123ABCD.")
 
         cursor: str | None = None
         pages = 0

@@ -22,6 +22,8 @@ _ORDERED = re.compile(r"^(\s*)(\d+)[.)]\s+(.*)$")
 _QUOTE = re.compile(r"^\s{0,3}>\s?(.*)$")
 _RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 _TASK = re.compile(r"^\[([ xX])\]\s+(.*)$")
+_TABLE_ROW = re.compile(r"^\s{0,3}\|.*\|\s*$")
+_TABLE_RULE = re.compile(r"^\s{0,3}\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _LINK = re.compile(r"!?\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -45,12 +47,25 @@ def markdown_to_mrkdwn(markdown: str) -> str:
 
     Bold, italic, strikethrough, links, images (as links), headings, bullet
     and task lists, quotes and rules are converted. Code spans and fenced
-    code blocks keep their text and are only escaped. Tables and HTML
-    pass through as escaped text, because mrkdwn has nothing like them.
+    code blocks keep their text and are only escaped. mrkdwn has no
+    tables, so a table becomes a code block with its columns aligned.
+    HTML passes through as escaped text.
     """
     lines: list[str] = []
     in_fence = False
-    for line in markdown.replace("\r\n", "\n").split("\n"):
+    source = markdown.replace("\r\n", "\n").split("\n")
+    index = 0
+    while index < len(source):
+        line = source[index]
+        index += 1
+        if not in_fence and index < len(source) and _TABLE_ROW.match(line) and _TABLE_RULE.match(source[index]):
+            rows = [line]
+            index += 1
+            while index < len(source) and _TABLE_ROW.match(source[index]):
+                rows.append(source[index])
+                index += 1
+            lines.extend(_table_block(rows))
+            continue
         if _FENCE.match(line):
             in_fence = not in_fence
             lines.append("```")
@@ -62,6 +77,32 @@ def markdown_to_mrkdwn(markdown: str) -> str:
     if in_fence:
         lines.append("```")
     return "\n".join(lines)
+
+
+def _table_cells(row: str) -> list[str]:
+    """Split a table row at pipes that are not escaped as ``\\|``, without the outer pipes."""
+    row = row.strip()
+    row = row[1:] if row.startswith("|") else row
+    row = row[:-1] if row.endswith("|") and not row.endswith("\\|") else row
+    cells = [cell.strip().replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", row)]
+    # A code block shows markup literally, so bold and code-span markers would only add noise.
+    return [re.sub(r"\*\*|__|`", "", cell) for cell in cells]
+
+
+def _table_block(rows: list[str]) -> list[str]:
+    """Lay out a markdown table's header and body rows as an aligned code block; the rule row is dropped."""
+    table = [_table_cells(row) for row in rows]
+    columns = max(len(cells) for cells in table)
+    table = [cells + [""] * (columns - len(cells)) for cells in table]
+    widths = [max(len(cells[column]) for cells in table) for column in range(columns)]
+
+    # Padding counts the characters before escaping, because Slack shows "&lt;" as one character.
+    def layout(cells: list[str]) -> str:
+        return escape("  ".join(cell.ljust(width) for cell, width in zip(cells, widths)).rstrip())
+
+    header, *body = table
+    rule = "  ".join("-" * width for width in widths)
+    return ["```", layout(header), rule, *(layout(cells) for cells in body), "```"]
 
 
 def _convert_line(line: str) -> str:

@@ -41,6 +41,26 @@ def test_fenced_code_kept_and_escaped() -> None:
     assert markdown_to_mrkdwn(markdown) == "Before\n```\nif a &lt; b and **c**:\n    pass\n```\nAfter *x*"
 
 
+def test_table_becomes_aligned_code_block() -> None:
+    markdown = "Status:\n\n| Area | State |\n|:---|---:|\n| **API** | done |\n| Web <beta> | a \\| b |\n\nEnd"
+
+    converted = markdown_to_mrkdwn(markdown)
+
+    assert converted == (
+        "Status:\n\n```\n"
+        "Area        State\n"
+        "----------  -----\n"
+        "API         done\n"
+        "Web &lt;beta&gt;  a | b\n"
+        "```\n\nEnd"
+    )
+
+
+def test_pipes_without_rule_not_table() -> None:
+    assert markdown_to_mrkdwn("| a | b |\nplain") == "| a | b |\nplain"
+    assert markdown_to_mrkdwn("```\n| a |\n|---|\n```") == "```\n| a |\n|---|\n```"
+
+
 def test_unclosed_fence_closed() -> None:
     assert markdown_to_mrkdwn("```\ncode") == "```\ncode\n```"
 

@@ -84,6 +84,14 @@ def test_post_revoked_token_exit_4(run_piper: Runner, slack: SlackServer, monkey
     assert "xoxb-9999-revoked-token" not in result.stderr
 
 
+def test_post_bare_hash_usage_error(run_piper: Runner, slack: SlackServer) -> None:
+    result = run_piper("slack", "post", "#", "hi")
+
+    assert result.exit_code == 2
+    assert "Invalid Slack channel '#'" in result.error_text
+    assert slack.calls == []
+
+
 def test_post_unknown_channel_exit_1(run_piper: Runner, slack: SlackServer) -> None:
     result = run_piper("slack", "post", "#missing", "hi")
 
