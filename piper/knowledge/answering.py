@@ -166,7 +166,7 @@ async def summarize_document(
     if provider is None:
         return extractive(document, display_path, settings)
 
-    text = _document_text(document, settings)
+    text = summary_input(document)
     content = (
         f'<document path="{html.escape(display_path)}" title="{html.escape(document.title)}">\n'
         f"{quote(text, 'document')}\n</document>"
@@ -189,7 +189,8 @@ def extractive(document: ExtractedDocument, display_path: str, settings: Setting
     return Summary(display_path, document.title, summary, "extractive", sentences)
 
 
-def _document_text(document: ExtractedDocument, settings: Settings) -> str:
+def summary_input(document: ExtractedDocument) -> str:
+    """Return the text to summarize: the whole document, or its most central sentences when it is too long."""
     parts = []
     for section in document.sections:
         heading = " > ".join(section.heading_path)
