@@ -239,10 +239,10 @@ class NotionServer:
             return self._query_database(parts[2], body)
         return 400, _error(400, "invalid_request_url", "Invalid request URL.")
 
-    def _check_access(self, object_id: str, kind: str) -> tuple[int, dict[str, Any]] | None:
+    def _check_access(self, object_id: str, kind: str, known: dict[str, Any] | None = None) -> tuple[int, dict[str, Any]] | None:
         if object_id in self.restricted:
             return 403, _error(403, "restricted_resource", "API token does not have access to this resource.")
-        if object_id not in self.children:
+        if object_id not in (self.children if known is None else known):
             message = f"Could not find {kind} with ID: {object_id}. Make sure the relevant pages and databases are shared with your integration."
             return 404, _error(404, "object_not_found", message)
         return None
@@ -251,10 +251,11 @@ class NotionServer:
         if not isinstance(body, dict) or not isinstance(body.get("parent"), dict):
             raise ValidationFailed("body failed validation: body.parent should be defined, instead was `undefined`.")
         parent = body["parent"]
+        # A database ID given as a page_id parent, or the reverse, is not found as that kind of object.
         if "page_id" in parent:
-            denied = self._check_access(parent["page_id"], "page")
+            denied = self._check_access(parent["page_id"], "page", self.pages)
         elif "database_id" in parent:
-            denied = self._check_access(parent["database_id"], "database")
+            denied = self._check_access(parent["database_id"], "database", self.databases)
         else:
             raise ValidationFailed("body failed validation: body.parent.page_id should be defined, instead was `undefined`.")
         if denied:

@@ -27,6 +27,9 @@ def resolve_parent(*, page: str | None, database: str | None, settings: Settings
     if database is not None:
         return Parent("database_id", _parse_id("--database", database))
     if page is not None:
+        if "?v=" in page or "&v=" in page:
+            # Notion's "Copy link" on a database view adds ?v=VIEW_ID; a page link has no view.
+            raise UsageError(f"--parent: {page!r} is a link to a database view, not a page.", hint="Pass it with --database instead.")
         return Parent("page_id", _parse_id("--parent", page))
     if settings.notion.default_parent:
         return Parent("page_id", settings.notion.default_parent)
@@ -92,6 +95,13 @@ async def publish_document(markdown: str, *, parent: Parent, title: str | None, 
     """Publish ``markdown`` under ``parent``, titled ``title`` or the document's opening heading, else ``fallback_title``."""
     from piper.integrations.notion.client import client_from_settings
 
+    from piper.integrations.notion.errors import NotionNotFoundError
+
     page_title, body = split_title(markdown, title=title, fallback=fallback_title)
     async with client_from_settings(settings) as client:
-        return await publish_markdown(client, parent=parent, title=page_title, markdown=body)
+        try:
+            return await publish_markdown(client, parent=parent, title=page_title, markdown=body)
+        except NotionNotFoundError as error:
+            if parent.kind == "page_id":
+                error.hint = f"{error.hint + ' ' if error.hint else ''}If {parent.id} is a database, pass it with --database instead."
+            raise

@@ -155,6 +155,21 @@ def test_publish_prd_front_matter(notion: NotionServer, run_piper: Runner, tmp_p
     ]
 
 
+def test_publish_database_as_parent(notion: NotionServer, run_piper: Runner, document: Path) -> None:
+    database = notion.add_database("Docs")
+    view_link = f"https://www.notion.so/acme/{database.replace('-', '')}?v=0123456789abcdef0123456789abcdef"
+
+    by_id = run_piper("notion", "publish", str(document), "--parent", database)
+    by_view_link = run_piper("notion", "publish", str(document), "--parent", view_link)
+
+    assert by_id.exit_code == 1
+    assert f"If {database} is a database, pass it with --database instead." in by_id.error_text
+    assert by_view_link.exit_code == 2
+    assert "is a link to a database view, not a page." in by_view_link.error_text
+    assert "--database" in by_view_link.error_text
+    assert notion.pages == {}
+
+
 def test_publish_without_token(notion: NotionServer, run_piper: Runner, document: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NOTION_TOKEN")
     result = run_piper("notion", "publish", str(document), "--parent", "0" * 32, "--json")
