@@ -271,7 +271,7 @@ class SlackClient:
                 raise
             if raise_unsure and is_unsure_transport_error(error):
                 raise _UnsureOutcome(describe_transport_error(error)) from None
-            logger.warning("Slack %s failed: %s", method, describe_transport_error(error))
+            logger.info("Slack %s failed: %s", method, describe_transport_error(error))
             raise PiperError(
                 f"Slack {method} failed: {describe_transport_error(error)}.",
                 hint=f"Check the network and the Slack API URL ({slack_api_url()}), then try again.",

@@ -84,6 +84,17 @@ def test_post_revoked_token_exit_4(run_piper: Runner, slack: SlackServer, monkey
     assert "xoxb-9999-revoked-token" not in result.stderr
 
 
+def test_post_unreachable_error_printed_once(run_piper: Runner, slack: SlackServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Port 1 on loopback has no listener, so the connection is refused at once.
+    monkeypatch.setenv("PIPER_SLACK_API_URL", "http://127.0.0.1:1/api/")
+
+    result = run_piper("slack", "post", "#general", "hi")
+
+    assert result.exit_code == 1
+    assert "could not connect to 127.0.0.1:1" in result.error_text
+    assert "WARNING" not in result.stderr
+
+
 def test_post_bare_hash_usage_error(run_piper: Runner, slack: SlackServer) -> None:
     result = run_piper("slack", "post", "#", "hi")
 
