@@ -31,7 +31,7 @@ STORE_FOLDER = "knowledge"
 EMBED_CHUNK = 512
 """Passages embedded and committed per step of :meth:`KnowledgeIndex.embed_pending`; an interruption loses at most one step."""
 
-KEYWORD_CANDIDATES = 200
+KEYWORD_CANDIDATES = 1000
 """BM25 matches considered per search."""
 
 EMBEDDING_CANDIDATES = 200
@@ -150,11 +150,14 @@ class KnowledgeIndex:
         if method != "embedding":
             keyword = [Candidate(*row) for row in self._store.keyword_search(query, KEYWORD_CANDIDATES, folder)]
         if method != "keyword" and query.strip():
-            semantic = self._embedding_candidates(query, EMBEDDING_CANDIDATES, folder)
+            semantic, mean, deviation = self._embedding_candidates(query, EMBEDDING_CANDIDATES, folder)
+            if method == "hybrid":
+                semantic = ranking.standardized(semantic, mean, deviation)
 
         if method == "hybrid":
             embedded_ids = self._matrix_id_set
-            passage_scores, documents = ranking.hybrid(keyword, semantic, embedded_ids.__contains__)
+            reference = self._store.full_match_score(query) if keyword else 0.0
+            passage_scores, documents = ranking.hybrid(keyword, semantic, embedded_ids.__contains__, reference)
             if distinct_documents:
                 chosen = [(document.best, document.score) for document in documents[:k]]
             else:
@@ -168,21 +171,24 @@ class KnowledgeIndex:
         stored = self._store.passages([id_ for id_, _ in chosen])
         return [SearchHit(stored[id_].passage, score) for id_, score in chosen if id_ in stored]
 
-    def _embedding_candidates(self, query: str, limit: int, folder: str | None) -> list[Candidate]:
+    def _embedding_candidates(self, query: str, limit: int, folder: str | None) -> tuple[list[Candidate], float, float]:
+        """Return the passages most similar to the query, best first, and the mean and standard deviation of all similarities."""
         import numpy as np
 
         from piper.knowledge.embeddings import shared_model
 
         matrix, ids, documents = self._load_matrix()
         if matrix is None:
-            return []
+            return [], 0.0, 0.0
         similarities = matrix @ shared_model().embed_one(query)
+        mean, deviation = float(similarities.mean()), float(similarities.std())
         if folder is not None:
             similarities = np.where(self._folder_mask(folder), similarities, -np.inf)
         count = min(limit, len(ids))
         top = np.argpartition(-similarities, count - 1)[:count]
         top = top[np.argsort(-similarities[top])]
-        return [Candidate(ids[index], documents[index], float(similarities[index])) for index in top if np.isfinite(similarities[index])]
+        candidates = [Candidate(ids[index], documents[index], float(similarities[index])) for index in top if np.isfinite(similarities[index])]
+        return candidates, mean, deviation
 
     def _folder_mask(self, folder: str) -> np.ndarray:
         import numpy as np
