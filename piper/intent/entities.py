@@ -124,6 +124,9 @@ def extract_entities(
         entities["title"] = quoted
 
     entities.update(_free_text_entities(text, action, quoted))
+    # A date inside the message ("saying we ship Friday") is part of what is posted, not a detail of the post.
+    if "date" in entities and "text" in entities and resolve_date(entities["text"], today or dt.date.today()) is not None:
+        del entities["date"]
     return entities
 
 

@@ -46,6 +46,13 @@ def test_message_text_extracted(request_text: str, channel: str | None, message:
     assert "title" not in entities
 
 
+def test_date_in_message_not_an_entity() -> None:
+    entities = extract_entities("post to #general saying we ship Friday", Action.POST_MESSAGE)
+
+    assert entities["text"] == "we ship Friday"
+    assert "date" not in entities
+
+
 @pytest.mark.parametrize(
     "request_text",
     ["post a message to #general", "send a message to #design about the new mocks", "let #support know about the workaround"],
