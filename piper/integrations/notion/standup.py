@@ -24,7 +24,8 @@ async def publish_standup_markdown(page_id: str, title: str, markdown: str) -> d
 
     parent_id = parse_notion_id(page_id)
     if parent_id is None:
-        raise UsageError(f"--post notion:{page_id}: {page_id!r} is not a Notion page ID or URL.", hint=INVALID_ID_HINT)
+        # The caller names the --post target, and "notion:ID:" would turn into an emoji shortcode in rich output.
+        raise UsageError(f"{page_id!r} is not a Notion page ID or URL.", hint=INVALID_ID_HINT)
 
     async with client_from_settings() as client:
         page = await publish_markdown(client, parent=Parent("page_id", parent_id), title=title, markdown=markdown)

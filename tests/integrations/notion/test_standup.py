@@ -7,6 +7,7 @@ import pytest
 from piper.errors import CredentialsError, UsageError
 from piper.integrations.notion.errors import NotionNotFoundError
 from piper.integrations.notion.standup import publish_standup_markdown
+from tests.cli_runner import Runner, run_piper  # noqa: F401 - pytest fixture
 from tests.doubles.notion_server import NotionServer
 
 STANDUP = """# Standup for 2026-12-04
@@ -43,7 +44,17 @@ async def test_standup_invalid_page_id(notion: NotionServer) -> None:
     with pytest.raises(UsageError) as raised:
         await publish_standup_markdown("standups", "Standup", STANDUP)
 
-    assert "--post notion:standups" in raised.value.message
+    assert raised.value.message == "'standups' is not a Notion page ID or URL."
+    assert notion.requests == []
+
+
+def test_standup_cli_invalid_page_id(notion: NotionServer, run_piper: Runner) -> None:
+    result = run_piper("standup", "--post", "notion:abc")
+
+    assert result.exit_code == 2
+    assert "posting it to notion:abc failed: 'abc' is not a Notion page ID or URL." in result.error_text
+    # Rich once turned "notion:abc:" into the emoji shortcode :abc:.
+    assert "\N{INPUT SYMBOL FOR LATIN LETTERS}" not in result.error_text
     assert notion.requests == []
 
 
