@@ -63,9 +63,14 @@ async def _post_message(scope: ValidationScope) -> list[PlannedTask]:
 
 
 async def _publish_document(scope: ValidationScope) -> list[PlannedTask]:
+    from pathlib import Path
+
+    from piper.integrations.notion.documents import locate_markdown
     from piper.integrations.notion.ids import parse_notion_id
 
     document = scope.require_text("document", "Which document should I publish?")
+    if locate_markdown(document) is None:
+        raise Clarify("document", f"I could not find the document {document!r} in {Path.cwd()}. Which markdown file should I publish?")
     # Asked here, before the confirmation, so that "yes" is never followed by "which page?".
     parent = scope.text("parent") or scope.context.get("notion_parent")
     if not parent:

@@ -95,6 +95,19 @@ def test_ask_again_after_setting_parent(notion: NotionServer, run_piper: Runner,
     assert len(notion.tree(root)) == 1
 
 
+def test_ask_missing_file_asks_first(notion: NotionServer, run_piper: Runner, workspace: Path) -> None:
+    root = notion.add_page("Team")
+    question = run_piper("ask", "--new", "publish no-such-plan.md to Notion", "--json").json()["data"]
+    answered = run_piper("ask", "--conversation", question["conversation_id"], "launch-plan.md", "--json").json()["data"]
+    published = run_piper("ask", "--yes", "--conversation", question["conversation_id"], root, "--json").json()["data"]
+
+    assert "I could not find the document 'no-such-plan.md'" in question["message"]
+    assert question["workflow_id"] is None
+    assert "Which Notion page should launch-plan.md go under?" in answered["message"]
+    assert published["result"]["performed"] is True, published["message"]
+    assert len(notion.tree(root)) == 1
+
+
 async def test_handler_without_parent_fails(notion: NotionServer, workspace: Path, isolated_environment: Path) -> None:
     _configure_parent(isolated_environment, notion.add_page("Team"))
 
