@@ -68,6 +68,19 @@ def test_ask_posts_only_the_message(run_piper: Runner, slack: SlackServer) -> No
     assert [message["text"] for message in slack.channel("general").messages] == ["we ship Friday"]
 
 
+def test_ask_long_message_posted_in_parts(run_piper: Runner, slack: SlackServer) -> None:
+    # Over 3,000 characters: the embedding alone is unsure of so long a request, so a rule decides.
+    words = "word " * 1500
+
+    reply = ask(run_piper, "--yes", f"post to #general: {words}")
+
+    assert reply["intent"]["action"] == "post_message"
+    assert reply["intent"]["classifier"] == "rules"
+    posted = [message["text"] for message in slack.channel("general").messages]
+    assert len(posted) == 3
+    assert " ".join(posted).split() == words.split()
+
+
 def test_ask_restated_request_not_an_answer(run_piper: Runner, slack: SlackServer) -> None:
     first = ask(run_piper, "--yes", "post a message to #general")
     assert first["message"] == "What should the message say?"
