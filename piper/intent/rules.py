@@ -58,7 +58,7 @@ RULES: tuple[Rule, ...] = (
     _rule(Action.CREATE_TODO, r"^(?:todo|to-do|new todo)\s*:\s*\S"),
     _rule(Action.CREATE_TODO, r"^remind me to\s+\S"),
 
-    # A post with its channel and a colon: the words after the colon would dilute the embedding of a long message.
+    # A post that names its channel before a colon is unambiguous, and a long message after the colon dilutes the embedding.
     _rule(Action.POST_MESSAGE, r"^(?:please\s+)?(?:post|send|share|slack)\s+(?:a\s+message\s+|this\s+)?(?:(?:to|in|on)\s+)?"
           r"(?:#[a-z][a-z0-9_-]*|slack)\s*:\s*\S"),
 )
