@@ -45,7 +45,8 @@ def _repository(repo: str | None) -> str:
                 "No repository given.",
                 hint="Pass --repo OWNER/NAME, or set default_repository in PIPER.user.md.",
             )
-    if not _REPOSITORY.match(repo):
+    # "." and ".." would move the request to another endpoint, because the name goes into the URL path.
+    if not _REPOSITORY.match(repo) or repo.split("/", 1)[1] in (".", ".."):
         raise UsageError(f"--repo: {repo!r} is not OWNER/NAME.", hint="Write the repository as owner/name, such as acme/web.")
     return repo
 
@@ -180,7 +181,8 @@ def show(
         output.print_success(data)
         return
     typer.echo(f"{issue.title} ({repository}#{issue.number})")
-    details = [issue.state, f"by {issue.author}" if issue.author else None, f"{issue.comments} comments"]
+    kind = "pull request" if issue.is_pull_request else None
+    details = [issue.state, kind, f"by {issue.author}" if issue.author else None, f"{issue.comments} comments"]
     if issue.labels:
         details.append("labels: " + ", ".join(issue.labels))
     if issue.assignees:
@@ -210,10 +212,12 @@ def close(
     repository = _repository(repo)
     if reason not in ("completed", "not_planned"):
         raise UsageError(f"--reason: invalid value {reason!r}.", hint="Use completed or not_planned.")
-    from piper.integrations.github import add_comment, set_state
+    from piper.integrations.github import add_comment, require_issue, set_state
 
     def change(client: GitHubClient) -> IssueRecord:
         if comment:
+            # Checked before commenting, so a pull request number leaves no comment behind.
+            require_issue(client, repository, number)
             add_comment(client, repository, number, comment)
         return set_state(client, repository, number, "closed", reason=reason)
 

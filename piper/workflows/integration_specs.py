@@ -15,7 +15,8 @@ def _repository(scope: ValidationScope) -> str:
     repository = scope.text("repository") or scope.context.get("default_repository")
     if not repository:
         raise Clarify("repository", "Which repository (OWNER/NAME)?")
-    if not GITHUB_REPOSITORY.fullmatch(repository):
+    # "." and ".." would move the request to another endpoint, because the name goes into the URL path.
+    if not GITHUB_REPOSITORY.fullmatch(repository) or repository.split("/", 1)[1] in (".", ".."):
         raise Clarify("repository", f"{repository!r} is not OWNER/NAME. Which repository?")
     return repository
 

@@ -226,7 +226,15 @@ class GitHubClient:
         if retry_after <= self.options.max_rate_limit_wait:
             self.breaker.release_trial()
             return retry_after
-        reset_at = reset_at or dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=retry_after)
+        if headers.get("x-ratelimit-remaining") != "0":
+            # Requests remain in the hour, so this is the secondary limit on bursts and concurrent requests.
+            reset_at = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=retry_after)).replace(microsecond=0)
+            raise GitHubRateLimitError(
+                f"GitHub's secondary rate limit was reached (too many requests in a short time); "
+                f"retry after {reset_at.strftime('%H:%M:%S')} UTC (in {_minutes(retry_after)}).",
+                reset_at=reset_at,
+                hint="Wait until then. If this happens often, raise github.request_interval_seconds and github.write_interval_seconds in PIPER.user.md.",
+            )
         raise GitHubRateLimitError(
             f"GitHub's rate limit is used up; it resets at {reset_at.strftime('%H:%M:%S')} UTC (in {_minutes(retry_after)}).",
             reset_at=reset_at,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -27,6 +28,8 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 ISSUE_STATES = ("open", "closed", "all")
+
+_REPOSITORY = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}")
 
 _CLOCK_SKEW = dt.timedelta(minutes=2)
 """Margin before a write's start when looking for what it created, for clocks that differ."""
@@ -233,16 +236,48 @@ def _patch_issue(client: GitHubClient, repository: str, number: int, changes: di
     PyGithub's ``Issue.edit`` does not keep the response's JSON, so the request goes through its requester.
     """
 
+    path = f"/repos/{check_repository(repository)}/issues/{number}"
+
     def patch() -> IssueRecord:
-        _, data = client.github.requester.requestJsonAndCheck("PATCH", f"/repos/{repository}/issues/{number}", input=changes)
+        _, current = client.github.requester.requestJsonAndCheck("GET", path)
+        _reject_pull_request(issue_record(current, repository))
+        _, data = client.github.requester.requestJsonAndCheck("PATCH", path, input=changes)
         return issue_record(data, repository)
 
     return client.call(f"{repository}#{number}", patch)
 
 
+def require_issue(client: GitHubClient, repository: str, number: int) -> IssueRecord:
+    """Return issue ``number``; raise UsageError when the number belongs to a pull request."""
+    issue = get_issue(client, repository, number)
+    _reject_pull_request(issue)
+    return issue
+
+
+def _reject_pull_request(record: IssueRecord) -> None:
+    # Issues and pull requests share one number sequence, and PATCH on the issues endpoint
+    # closes or edits a pull request just as it does an issue.
+    if record.is_pull_request:
+        raise UsageError(
+            f"{record.repository}#{record.number} is a pull request, not an issue, so Piper leaves it unchanged.",
+            hint=f"Check the number, or change the pull request on GitHub at {record.url}" if record.url else "Check the number.",
+        )
+
+
+def check_repository(repository: str) -> str:
+    """Return ``repository`` when it is a valid ``owner/name``; raise UsageError otherwise.
+
+    The name goes into request paths unquoted, so ``.`` and ``..`` would
+    move the request to another endpoint (``acme/..`` becomes ``/repos/issues``).
+    """
+    if not _REPOSITORY.fullmatch(repository) or repository.split("/", 1)[1] in (".", ".."):
+        raise UsageError(f"Invalid repository {repository!r}.", hint="Write the repository as owner/name, such as acme/web.")
+    return repository
+
+
 def _repo(client: GitHubClient, repository: str) -> Any:
     # The client is lazy, so this sends no request; the first call on the repository does.
-    return client.github.get_repo(repository)
+    return client.github.get_repo(check_repository(repository))
 
 
 def _issue(client: GitHubClient, repository: str, number: int) -> Any:

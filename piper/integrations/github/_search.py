@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from piper.integrations.github._errors import GitHubResponseError
+from piper.integrations.github._issues import check_repository
 from piper.integrations.github._records import IssueRecord, issue_record, raw_json, parse_time
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ def list_reviews(client: GitHubClient, repository: str, number: int) -> list[Rev
     """Return the reviews of a pull request, oldest first."""
 
     def fetch() -> list[ReviewRecord]:
-        pull = client.github.get_repo(repository).get_pull(number)
+        pull = client.github.get_repo(check_repository(repository)).get_pull(number)
         reviews: list[ReviewRecord] = []
         for review in pull.get_reviews():
             raw = raw_json(review)

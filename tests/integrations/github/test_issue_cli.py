@@ -195,7 +195,8 @@ def test_close_with_comment(run_piper: Runner, github_env: GitHubServer) -> None
     assert result.stdout == f"Closed issue #8 in {REPOSITORY}: Test issue 8\n"
     assert [c["body"] for c in github_env.repositories[REPOSITORY].comments[8]] == ["Fixed in the release"]
     methods = [request.method for request in github_env.requests if "/issues/8" in request.path]
-    assert methods == ["POST", "PATCH"]
+    # Each GET checks that #8 is an issue, not a pull request, before the change.
+    assert methods == ["GET", "POST", "GET", "PATCH"]
 
 
 def test_edit_without_changes(run_piper: Runner, github_env: GitHubServer) -> None:
