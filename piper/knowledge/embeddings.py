@@ -45,9 +45,10 @@ BATCH_SIZE = 32
 BATCH_TOKENS = 512
 """Token budget of one batch in :meth:`EmbeddingModel.embed_passages` (rows x padded length).
 
-Measured on int8 MiniLM: throughput per token is flat from about 1,000 to
-4,000 tokens per batch, and smaller batches let the parallel sessions share
-the work evenly.
+On the Django documentation passages (about 100 tokens each) one session
+embedded 35 passages per CPU-second with 256 or 512 tokens per batch, 32
+with 2,048 and 28 with 4,096; small batches also split evenly between the
+parallel sessions.
 """
 
 

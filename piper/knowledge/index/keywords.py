@@ -50,10 +50,9 @@ def indexed_text(text: str) -> str:
     return " ".join(terms(text))
 
 
-def match_expression(query: str) -> str | None:
-    """Return an FTS5 expression matching any term of the query, or None when the query has no usable term."""
-    unique = list(dict.fromkeys(terms(query)))
-    if not unique:
+def match_expression(query_terms: list[str]) -> str | None:
+    """Return an FTS5 expression matching any of the terms, or None when there is none."""
+    if not query_terms:
         return None
     # Quoting makes each term a literal string, so words such as AND or NEAR stay plain words.
-    return " OR ".join(f'"{term}"' for term in unique)
+    return " OR ".join(f'"{term}"' for term in query_terms)

@@ -147,8 +147,10 @@ class KnowledgeIndex:
             raise ValueError(f"Unknown ranking method {method!r}; use one of {', '.join(METHODS)}.")
         keyword: list[Candidate] = []
         semantic: list[Candidate] = []
+        full_match_score = 0.0
         if method != "embedding":
-            keyword = [Candidate(*row) for row in self._store.keyword_search(query, KEYWORD_CANDIDATES, folder)]
+            rows, full_match_score = self._store.keyword_search(query, KEYWORD_CANDIDATES, folder)
+            keyword = [Candidate(*row) for row in rows]
         if method != "keyword" and query.strip():
             semantic, mean, deviation = self._embedding_candidates(query, EMBEDDING_CANDIDATES, folder)
             if method == "hybrid":
@@ -156,8 +158,7 @@ class KnowledgeIndex:
 
         if method == "hybrid":
             embedded_ids = self._matrix_id_set
-            reference = self._store.full_match_score(query) if keyword else 0.0
-            passage_scores, documents = ranking.hybrid(keyword, semantic, embedded_ids.__contains__, reference)
+            passage_scores, documents = ranking.hybrid(keyword, semantic, embedded_ids.__contains__, full_match_score)
             if distinct_documents:
                 chosen = [(document.best, document.score) for document in documents[:k]]
             else:

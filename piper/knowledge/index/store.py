@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from piper.knowledge.index.keywords import indexed_text, match_expression
+from piper.knowledge.index.keywords import indexed_text, match_expression, terms
 from piper.knowledge.model import Passage
 
 FILE_NAME = "passages.sqlite3"
@@ -34,6 +34,9 @@ for 50% of the questions with title and heading weighted 2, and for 58%
 with 0.2. The embedded text starts with title and heading, so they count
 fully in the embedding score.
 """
+
+COMMON_TERM_FRACTION = 0.3
+"""Query terms in more than this share of the passages are not matched (see :meth:`PassageStore.keyword_search`)."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -59,11 +62,11 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT OR IGNORE INTO meta VALUES ('generation', 0);
 """
 
-# Per-connection helpers for :meth:`PassageStore.full_match_score`: a scratch table that
-# stems a query with the index's tokenizer, and read-only views of both vocabularies.
+# Per-connection helpers for :meth:`PassageStore.keyword_search`: a scratch table that stems a
+# query with the index's tokenizer, its tokens, and the document frequency of every indexed term.
 _QUERY_SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS temp.query_terms USING fts5(body, tokenize = "porter unicode61 tokenchars '_'");
-CREATE VIRTUAL TABLE IF NOT EXISTS temp.query_vocabulary USING fts5vocab(temp, query_terms, row);
+CREATE VIRTUAL TABLE IF NOT EXISTS temp.query_instances USING fts5vocab(temp, query_terms, instance);
 CREATE VIRTUAL TABLE IF NOT EXISTS temp.passage_vocabulary USING fts5vocab(main, passage_terms, row);
 """
 
@@ -172,14 +175,37 @@ class PassageStore:
         rows = self._connection.execute(f"{_SELECT_PASSAGES} WHERE p.id IN ({placeholders})", list(ids)).fetchall()  # noqa: S608
         return {row[0]: _stored(row) for row in rows}
 
-    def keyword_search(self, query: str, limit: int, folder: str | None = None) -> list[tuple[int, str, float]]:
-        """Return (id, document, BM25 score) of the best keyword matches, best first; scores are positive.
+    def keyword_search(self, query: str, limit: int, folder: str | None = None) -> tuple[list[tuple[int, str, float]], float]:
+        """Return (id, document, BM25 score) of the best keyword matches, best first, and the query's full-match score.
 
-        ``folder`` keeps only documents whose path is the folder or lies under it.
+        Scores are positive. ``folder`` keeps only documents whose path is the
+        folder or lies under it. Terms found in more than
+        :data:`COMMON_TERM_FRACTION` of the passages are left out of the
+        match, unless all terms are that common, because they hardly change
+        the ranking but make SQLite score most of the passages.
+
+        The full-match score is the BM25 score of a passage of average length
+        that contains each query term once in its body: the sum of the terms'
+        inverse document frequencies, computed as SQLite's FTS5 does. A term
+        found in no passage counts with the highest inverse document
+        frequency, because the query asks for something no passage has.
+        Dividing a keyword score by it says how much of the query a passage
+        matches, where dividing by the best score would make any weak match
+        look perfect.
         """
-        expression = match_expression(query)
+        frequencies = self._document_frequencies(list(dict.fromkeys(terms(query))))
+        if not frequencies:
+            return [], 0.0
+        total = self.passage_count()
+        full_match_score = sum(max(1e-6, math.log((total - count + 0.5) / (count + 0.5))) for count in frequencies.values())
+
+        kept = [term for term, count in frequencies.items() if 0 < count <= COMMON_TERM_FRACTION * total]
+        if not kept:
+            kept = [min((term for term, count in frequencies.items() if count), key=frequencies.__getitem__, default=None)]
+        expression = match_expression([term for term in kept if term is not None])
         if expression is None:
-            return []
+            return [], full_match_score
+
         sql = (
             "SELECT t.rowid, p.document, -bm25(passage_terms, ?, ?, ?) AS score"
             " FROM passage_terms t JOIN passages p ON p.id = t.rowid WHERE passage_terms MATCH ?"
@@ -191,34 +217,23 @@ class PassageStore:
             parameters += [prefix, len(prefix) + 1, prefix + "/"]
         sql += " ORDER BY score DESC LIMIT ?"
         rows = self._connection.execute(sql, [*parameters, limit]).fetchall()
-        return [(row[0], row[1], row[2]) for row in rows]
+        return [(row[0], row[1], row[2]) for row in rows], full_match_score
 
-    def full_match_score(self, query: str) -> float:
-        """Return the BM25 score of a passage of average length holding each query term once in its body.
-
-        That is the sum of the terms' inverse document frequencies, computed as
-        SQLite's FTS5 does. A term found in no passage counts with the highest
-        inverse document frequency, because the query asks for something no
-        passage has. A keyword
-        score divided by this says how much of the query a passage matches,
-        where dividing by the best score of the query would make any weak
-        match look perfect.
-        """
-        text = indexed_text(query)
-        if not text:
-            return 0.0
-        self._connection.execute("INSERT INTO temp.query_terms (body) VALUES (?)", (text,))
+    def _document_frequencies(self, query_terms: list[str]) -> dict[str, int]:
+        """Return how many passages contain each term, stemming the terms with the index's own tokenizer."""
+        if not query_terms:
+            return {}
+        self._connection.execute("INSERT INTO temp.query_terms (body) VALUES (?)", (" ".join(query_terms),))
         try:
-            stems = [row[0] for row in self._connection.execute("SELECT term FROM temp.query_vocabulary")]
+            # Each term is one token, so a token's offset is the term's position in the list.
+            stems = self._connection.execute("SELECT term, offset FROM temp.query_instances").fetchall()
         finally:
             self._connection.execute("DELETE FROM temp.query_terms")
-        total = self.passage_count()
-        score = 0.0
-        for stem in stems:
+        frequencies = {}
+        for stem, offset in stems:
             row = self._connection.execute("SELECT doc FROM temp.passage_vocabulary WHERE term = ?", (stem,)).fetchone()
-            frequency = row[0] if row else 0
-            score += max(1e-6, math.log((total - frequency + 0.5) / (frequency + 0.5)))
-        return score
+            frequencies[query_terms[offset]] = row[0] if row else 0
+        return frequencies
 
 
 def folder_prefix(folder: str) -> str:

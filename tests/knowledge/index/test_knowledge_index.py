@@ -201,3 +201,18 @@ def test_query_without_terms(tmp_path: Path) -> None:
 
     assert index.search("the and of", k=3) == []
     assert index.search("", k=3) == []
+
+
+def test_common_terms_still_match_alone(tmp_path: Path) -> None:
+    index = KnowledgeIndex(tmp_path)
+    for number in range(12):
+        text = f"The widget service handles part {number} of the workload." + (" Pricing is per seat." if number == 7 else "")
+        index.add_document(f"w{number}.md", [Passage(f"w{number}.md", f"Widget {number}", "", text, 0)], metadata={})
+
+    assert len(index.search("widget", k=20, method="keyword")) == 12
+    assert _documents(index.search("widget pricing", k=1, method="keyword")) == ["w7.md"]
+
+
+def test_unknown_method_rejected(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="fastest"):
+        KnowledgeIndex(tmp_path).search("token", method="fastest")
