@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 LIST_LIMIT = 20
-"""Maximum issues or pull requests in one chat reply; the result's ``more`` is True when GitHub has more."""
+"""Maximum issues or pull requests listed in a chat message; the count and the result's ``items`` cover all of them."""
 
 _DUPLICATE_SCAN_LIMIT = 200
 """Open issues compared with the analyzed one when looking for duplicates."""
@@ -101,19 +101,29 @@ async def _list_open(context: QueryContext, entities: dict[str, Any], fetch: Cal
     if repository is None:
         return _NO_REPOSITORY
     try:
-        found = await _call(context, lambda client: fetch(client, repository, state="open", limit=LIST_LIMIT))
+        # Every page is read, so the count is exact; the user set no limit in the chat.
+        found = await _call(context, lambda client: fetch(client, repository, state="open"))
     except PiperError as error:
         return _failure(error)
-    return _listing(repository, noun, found.issues, found.more)
+    return _listing(repository, noun, found.issues)
 
 
-def _listing(repository: str, noun: str, issues: list[IssueRecord], more: bool) -> QueryAnswer:
-    result = {"source": "github", "repository": repository, "items": [issue.to_json() for issue in issues], "more": more}
+def _listing(repository: str, noun: str, issues: list[IssueRecord]) -> QueryAnswer:
+    result = {
+        "source": "github",
+        "repository": repository,
+        "count": len(issues),
+        "items": [issue.to_json() for issue in issues],
+        "more": False,
+    }
     if not issues:
         return QueryAnswer(f"No {noun} in {repository}.", result)
-    count = f"{len(issues)}+" if more else str(len(issues))
-    counted = noun.removesuffix("s") if count == "1" else noun
-    lines = [f"{count} {counted} in {repository}:", *(_line(issue) for issue in issues)]
+
+    counted = noun.removesuffix("s") if len(issues) == 1 else noun
+    heading = f"{len(issues)} {counted} in {repository}"
+    if len(issues) > LIST_LIMIT:
+        heading += f", the {LIST_LIMIT} newest"
+    lines = [heading + ":", *(_line(issue) for issue in issues[:LIST_LIMIT])]
     return QueryAnswer("\n".join(lines), result)
 
 
@@ -130,7 +140,8 @@ async def get_issue(context: QueryContext, entities: dict[str, Any]) -> QueryAns
     except PiperError as error:
         return _failure(error)
 
-    lines = [f"**{issue.title}** ({repository}#{issue.number}, {issue.state})"]
+    kind = "pull request, " if issue.is_pull_request else ""
+    lines = [f"**{issue.title}** ({repository}#{issue.number}, {kind}{issue.state})"]
     if issue.labels:
         lines.append("Labels: " + ", ".join(issue.labels))
     if issue.assignees:

@@ -128,6 +128,27 @@ def test_list_pull_requests_query(run_piper: Runner, github_env: GitHubServer) -
     assert reply["message"].startswith(f"1 open pull request in {REPOSITORY}:")
 
 
+def test_list_issues_counts_all_pages(run_piper: Runner, github_env: GitHubServer) -> None:
+    for number in range(14, 26):
+        github_env.add_issue(REPOSITORY, f"Added issue {number}")
+    reply = ask(run_piper, f"list the open issues in {REPOSITORY}")
+    lines = reply["message"].splitlines()
+
+    assert lines[0] == f"25 open issues in {REPOSITORY}, the 20 newest:"
+    assert len(lines) == 21
+    assert "Added issue 25" in lines[1]
+    assert reply["result"]["count"] == 25
+    assert len(reply["result"]["items"]) == 25
+    assert reply["result"]["more"] is False
+
+
+def test_show_pull_request_marked(run_piper: Runner, github_env: GitHubServer) -> None:
+    pull = github_env.add_issue(REPOSITORY, "Speed up the export", pull_request=True)
+    reply = ask(run_piper, f"show me issue #{pull['number']} in {REPOSITORY}")
+
+    assert reply["message"].startswith(f"**Speed up the export** ({REPOSITORY}#{pull['number']}, pull request, open)")
+
+
 def query_context() -> QueryContext:
     from piper.config import load_settings
 
