@@ -80,7 +80,10 @@ def describe_validation_error(entry: Any) -> str:
         "already_exists": "already exists",
         "unprocessable": "cannot be processed",
     }
-    return f"{subject} {words.get(code, code)}"
+    described = f"{subject} {words.get(code, code)}"
+    # GitHub names the rejected value for some fields, such as a login in ``assignees``.
+    value = entry.get("value")
+    return f"{described}: {value}" if value not in (None, "") else described
 
 
 def forbidden(what: str, message: str | None) -> PiperError:

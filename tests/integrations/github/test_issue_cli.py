@@ -152,7 +152,7 @@ def test_validation_error_message(run_piper: Runner, github_env: GitHubServer) -
     result = run_piper("issue", "create", "--title", "x", "--assignee", "ghost-1", "--json")
 
     assert result.exit_code == 1
-    assert "Issue.assignees is invalid" in result.json()["error"]
+    assert "Issue.assignees is invalid: ghost-1" in result.json()["error"]
 
 
 def test_rate_limit_reports_reset(run_piper: Runner, github_env: GitHubServer) -> None:
