@@ -44,7 +44,7 @@ BACKEND_GROUP = "backend"
 class PiperChatApp(App[None]):
     """``piper chat``."""
 
-    CSS_PATH = "chat.tcss"
+    CSS_PATH = Path(__file__).with_name("chat.tcss")
     TITLE = "Piper"
     COMMANDS = App.COMMANDS | {ChatCommands}
     BINDINGS = [
@@ -88,7 +88,8 @@ class PiperChatApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#spinner").display = False
+        # Hiding the spinner by visibility keeps its row, so starting a turn needs no new layout.
+        self.query_one("#spinner").visible = False
         self.query_one(ConversationList).set_class(self.size.width < WIDE_LAYOUT_COLUMNS, "-hidden")
         self.query_one(ChatInput).focus()
 
@@ -172,7 +173,7 @@ class PiperChatApp(App[None]):
         async def on_token(delta: str) -> None:
             if not streamed:
                 streamed.append(await self.log_view.add("", "assistant"))
-            await streamed[0].append(delta)
+            streamed[0].append(delta)
             self.log_view.scroll_end(animate=False)
 
         try:
@@ -195,7 +196,7 @@ class PiperChatApp(App[None]):
     async def _show_reply(self, reply: Reply, streamed: MessageView | None) -> None:
         question = "clarification" in reply.result
         if streamed is not None:
-            await streamed.finish(reply.message, question=question)
+            streamed.finish(reply.message, question=question)
         else:
             await self.log_view.add(reply.message, "assistant", question=question)
         self.log_view.scroll_end(animate=False)
@@ -223,7 +224,7 @@ class PiperChatApp(App[None]):
             self._set_busy(True)
 
     def _set_busy(self, busy: bool) -> None:
-        self.query_one("#spinner").display = busy
+        self.query_one("#spinner").visible = busy
         self.query_one(StatusBar).busy = busy
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -6,16 +6,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from rich.console import RenderableType
+from rich.markdown import Markdown as RichMarkdown
+from rich.text import Text
 from textual import events
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import Label, Markdown, OptionList, Static, TextArea
+from textual.widgets import Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:
-    from textual.widgets._markdown import MarkdownStream
-
     from piper.domain.conversation import Conversation
 
 Speaker = Literal["user", "assistant", "note"]
@@ -33,8 +34,7 @@ class MessageView(Vertical, can_focus=True):
     MessageView.-question { border-left: thick $warning; }
     MessageView.-note { color: $text-muted; }
     MessageView:focus { background: $boost; }
-    MessageView > Markdown { margin: 0; padding: 0; }
-    MessageView > Markdown > *:last-child { margin-bottom: 0; }
+    MessageView > .body { width: 100%; }
     """
 
     def __init__(self, text: str, speaker: Speaker, *, question: bool = False) -> None:
@@ -43,35 +43,44 @@ class MessageView(Vertical, can_focus=True):
         """The message's markdown as Piper stored it; this is what copying puts on the clipboard."""
 
         self.speaker: Speaker = speaker
-        self._stream: MarkdownStream | None = None
 
     def compose(self):  # noqa: ANN201 - Textual's ComposeResult
         yield Label(_SPEAKER_LABELS[self.speaker], classes="speaker")
-        yield Markdown(self.raw)
+        yield Static(self._renderable(), classes="body")
+
+    def _renderable(self) -> RenderableType:
+        # Piper's replies are markdown; the user's words and Piper's notes are shown as typed.
+        # Rich's Markdown renders into one widget, where Textual's Markdown widget mounts
+        # several widgets per paragraph and list item, and every layout pass visits each of them.
+        if self.speaker == "assistant":
+            return RichMarkdown(self.raw, hyperlinks=True)
+        return Text(self.raw)
 
     @property
-    def body(self) -> Markdown:
-        return self.query_one(Markdown)
+    def body(self) -> Static:
+        return self.query_one(".body", Static)
 
-    async def append(self, delta: str) -> None:
+    def append(self, delta: str) -> None:
         """Add a streamed delta to the body; :meth:`finish` replaces it with the whole reply."""
-        if self._stream is None:
-            self._stream = Markdown.get_stream(self.body)
         self.raw += delta
-        await self._stream.write(delta)
+        self.body.update(self._renderable())
 
-    async def finish(self, text: str, *, question: bool = False) -> None:
-        """Stop streaming and show ``text``, the reply as the core returned it."""
-        if self._stream is not None:
-            await self._stream.stop()
-            self._stream = None
+    def finish(self, text: str, *, question: bool = False) -> None:
+        """Show ``text``, the reply as the core returned it, in place of the streamed text."""
         self.raw = text
         self.set_class(question, "-question")
-        await self.body.update(text)
+        self.body.update(self._renderable())
+
+
+MAX_SHOWN_MESSAGES = 60
+"""Messages the log keeps on screen; older ones leave the log but stay in the conversation and its export.
+
+Every layout pass visits every widget in the log, so a turn's cost grows with the log's length.
+"""
 
 
 class ChatLog(VerticalScroll):
-    """The messages of the open conversation, oldest first, scrolled to the newest."""
+    """The latest messages of the open conversation, oldest first, scrolled to the newest."""
 
     DEFAULT_CSS = """
     ChatLog { height: 1fr; padding: 1 1 0 1; }
@@ -80,13 +89,20 @@ class ChatLog(VerticalScroll):
     async def add(self, text: str, speaker: Speaker, *, question: bool = False) -> MessageView:
         view = MessageView(text, speaker, question=question)
         await self.mount(view)
+        shown = self.query(MessageView)
+        if len(shown) > MAX_SHOWN_MESSAGES:
+            await self.remove_children(list(shown)[: len(shown) - MAX_SHOWN_MESSAGES])
         self.scroll_end(animate=False)
         return view
 
     async def show(self, messages: Sequence[tuple[str, Speaker]]) -> None:
-        """Replace the log with ``messages``."""
+        """Replace the log with the last ``MAX_SHOWN_MESSAGES`` of ``messages``, saying how many are left out."""
         await self.remove_children()
-        await self.mount_all(MessageView(text, speaker) for text, speaker in messages)
+        views = [MessageView(text, speaker) for text, speaker in messages[-MAX_SHOWN_MESSAGES:]]
+        hidden = len(messages) - len(views)
+        if hidden > 0:
+            views.insert(0, MessageView(f"{hidden} earlier messages are not shown; /export writes the whole conversation.", "note"))
+        await self.mount_all(views)
         self.scroll_end(animate=False)
 
     def latest_reply(self) -> MessageView | None:

@@ -126,7 +126,7 @@ async def test_slow_turn_cancelled_escape(make_app: AppFactory, server: LLMServe
 
         assert messages(app)[-1] == ("note", "Cancelled. Piper stopped working on that message.")
         assert app.query_one(StatusBar).busy is False
-        assert app.query_one("#spinner").display is False
+        assert app.query_one("#spinner").visible is False
 
         await send(app, pilot, "add a todo to call Grace")
         await settle(app, pilot)
