@@ -255,6 +255,12 @@ class GitHubClient:
 
         # Any response below 500 shows that the server is up.
         self.breaker.record_success()
+        if _is_web_page(error):
+            return GitHubResponseError(
+                f"{self.options.api_url} returned a web page instead of JSON for {what} (HTTP {status}), so it is not a GitHub REST API URL.",
+                hint="Set github.api_url or PIPER_GITHUB_API_URL to https://api.github.com, or to https://HOST/api/v3 for GitHub Enterprise Server.",
+                details={"target": what, "status": status, "api_url": self.options.api_url},
+            )
         if status == 401:
             return rejected_token(status, message)
         if status == 403:
@@ -343,6 +349,12 @@ def _parse_reset(value: str | None) -> dt.datetime | None:
         # Recorded fixtures normalise the header to milliseconds; GitHub sends seconds.
         seconds /= 1000
     return dt.datetime.fromtimestamp(seconds, dt.timezone.utc)
+
+
+def _is_web_page(error: Any) -> bool:
+    """Return True for an error response in HTML: a web server's page, where GitHub's REST API sends JSON errors."""
+    headers = {str(key).lower(): str(value) for key, value in (error.headers or {}).items()}
+    return headers.get("content-type", "").startswith("text/html")
 
 
 def _mentions_rate_limit(error: Any) -> bool:

@@ -1,4 +1,4 @@
-"""Checks that stop a GitHub change before it reaches the wrong object (a pull request, another endpoint), and rate-limit messages."""
+"""Checks that stop a GitHub change before it reaches the wrong object (a pull request, another endpoint), and errors that name the fix."""
 
 from __future__ import annotations
 
@@ -119,3 +119,15 @@ def test_secondary_limit_named(github_server: GitHubServer) -> None:
     assert "request_interval_seconds" in (caught.value.hint or "")
     assert caught.value.reset_at is not None
     assert caught.value.reset_at.microsecond == 0
+
+
+def test_web_page_names_api_url(run_piper: Runner, github_env: GitHubServer) -> None:
+    page = b"<!DOCTYPE html><html><head><title>Page not found</title></head></html>"
+    github_env.fail("GET", "/issues$", 404, headers={"Content-Type": "text/html; charset=utf-8"}, raw_body=page)
+
+    result = run_piper("issue", "list", "--json")
+
+    assert result.exit_code == 1
+    error = result.json()
+    assert error["error"].endswith("returned a web page instead of JSON for octokit-fixture-org/paginate-issues (HTTP 404), so it is not a GitHub REST API URL.")
+    assert "/api/v3" in error["details"]["hint"]
