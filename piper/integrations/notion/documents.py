@@ -50,6 +50,9 @@ def read_markdown(source: str) -> tuple[str, str]:
         UsageError: The file is missing, unreadable, not UTF-8, binary or empty.
     """
     if source == "-":
+        if sys.stdin.isatty():
+            # Reading would wait for the user to type a document and press Ctrl-D, which nobody expects.
+            raise UsageError("-: standard input is a terminal, not a markdown document.", hint="Pipe the markdown in (cat notes.md | ...), or pass the file's path.")
         return _check_text("standard input", sys.stdin.read()), "Untitled"
 
     path = Path(source).expanduser()

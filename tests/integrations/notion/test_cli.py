@@ -65,6 +65,18 @@ def test_publish_from_stdin(notion: NotionServer, run_piper: Runner, monkeypatch
     assert result.json()["data"]["title"] == "Untitled"
 
 
+def test_publish_stdin_terminal(notion: NotionServer, run_piper: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
+    terminal = io.StringIO("")
+    monkeypatch.setattr(terminal, "isatty", lambda: True)
+    monkeypatch.setattr("sys.stdin", terminal)
+
+    result = run_piper("notion", "publish", "-", "--parent", notion.add_page("Team"))
+
+    assert result.exit_code == 2
+    assert "standard input is a terminal, not a markdown document." in result.error_text
+    assert notion.requests == []
+
+
 def test_publish_into_database(notion: NotionServer, run_piper: Runner, document: Path) -> None:
     database = notion.add_database("Docs")
     result = run_piper("notion", "publish", str(document), "--database", database, "--json")
