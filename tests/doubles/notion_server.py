@@ -262,10 +262,15 @@ class NotionServer:
             return denied
 
         properties = body.get("properties")
-        if not isinstance(properties, dict) or len(properties) != 1 or "title" not in properties:
+        if not isinstance(properties, dict) or len(properties) != 1:
             raise ValidationFailed("body failed validation: body.properties should hold only the title.")
-        title_items = properties["title"].get("title")
-        _check_rich_text(title_items, "body.properties.title.title")
+        [(key, value)] = properties.items()
+        # Notion takes a property's name or its ID, and a title property's ID is always "title".
+        schema = self.databases[parent["database_id"]]["properties"] if "database_id" in parent else {}
+        if key != "title" and schema.get(key, {}).get("type") != "title":
+            raise ValidationFailed(f"{key} is not a property that exists.")
+        title_items = value.get("title") if isinstance(value, dict) else None
+        _check_rich_text(title_items, f"body.properties.{key}.title")
         children = body.get("children", [])
         _check_children(children, "body.children", depth=1)
         _check_block_count(children)

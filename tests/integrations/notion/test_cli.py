@@ -86,6 +86,16 @@ def test_publish_into_database(notion: NotionServer, run_piper: Runner, document
     assert page["parent"] == {"type": "database_id", "database_id": database}
 
 
+def test_publish_database_title_property(notion: NotionServer, run_piper: Runner, document: Path) -> None:
+    database = notion.add_database("Docs", title_property="Doc title")
+    result = run_piper("notion", "publish", str(document), "--database", database, "--json")
+
+    assert result.exit_code == 0, result.stderr
+    page = notion.pages[result.json()["data"]["id"]]
+    assert list(page["properties"]) == ["Doc title"]
+    assert page["properties"]["Doc title"]["title"][0]["plain_text"] == "Launch plan"
+
+
 def test_publish_default_parent(notion: NotionServer, run_piper: Runner, document: Path, isolated_environment: Path) -> None:
     root = notion.add_page("Team")
     _write_config(isolated_environment, f"```yaml\nnotion:\n  default_parent: {notion.pages[root]['url']}\n```\n")

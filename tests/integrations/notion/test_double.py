@@ -105,3 +105,17 @@ def test_double_rejects_invalid_image(server: NotionServer) -> None:
 
     _assert_validation_error(_request(server, "PATCH", f"/v1/blocks/{page}/children", json={"children": [local]}), "external.url")
     _assert_validation_error(_request(server, "PATCH", f"/v1/blocks/{page}/children", json={"children": [upload]}), "external")
+
+
+def test_double_checks_database_properties(server: NotionServer) -> None:
+    database = server.add_database("Docs", title_property="Doc title")
+    parent = {"type": "database_id", "database_id": database}
+    title = [{"type": "text", "text": {"content": "Plan"}}]
+
+    by_name = _request(server, "POST", "/v1/pages", json={"parent": parent, "properties": {"Doc title": {"title": title}}})
+    by_id = _request(server, "POST", "/v1/pages", json={"parent": parent, "properties": {"title": {"title": title}}})
+    unknown = _request(server, "POST", "/v1/pages", json={"parent": parent, "properties": {"Name": {"title": title}}})
+
+    assert by_name.status_code == 200
+    assert by_id.status_code == 200
+    _assert_validation_error(unknown, "Name is not a property that exists.")
