@@ -126,7 +126,7 @@ def list_command(
     repo: Optional[str] = typer.Option(None, "--repo", "-R", metavar="OWNER/NAME", help=REPO_HELP),
     state: str = typer.Option("open", "--state", "-s", metavar="open|closed|all", help="Which issues: open, closed or all."),
     label: Optional[list[str]] = typer.Option(None, "--label", "-l", metavar="LABEL", help="Only issues with this label; repeatable (all must match)."),
-    assignee: Optional[list[str]] = typer.Option(None, "--assignee", "-a", metavar="LOGIN", help="Only issues assigned to this login; repeatable (any matches)."),
+    assignee: Optional[list[str]] = typer.Option(None, "--assignee", "-a", metavar="LOGIN", help="Only issues assigned to this login (none: unassigned, *: any); repeatable (any matches)."),
     limit: Optional[int] = typer.Option(None, "--limit", "-L", metavar="N", help="Maximum number of issues to list. Default: all."),
     json_flag: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:

@@ -393,7 +393,7 @@ class GitHubServer:
             wanted = {name.strip().lower() for name in first("labels").split(",")}
             items = [i for i in items if wanted <= {label["name"].lower() for label in i["labels"]}]
         if first("assignee"):
-            items = [i for i in items if first("assignee") in {a["login"] for a in i["assignees"]}]
+            items = [i for i in items if _assigned(i, first("assignee"))]
         if first("creator"):
             items = [i for i in items if i["user"]["login"] == first("creator")]
         if first("since"):
@@ -593,6 +593,16 @@ def _qualifier(issue: dict[str, Any], repository: Repository, key: str, value: s
                   "updated": issue.get("updated_at"), "created": issue.get("created_at")}[key]
         return moment is not None and _in_range(moment, value)
     return None
+
+
+def _assigned(issue: dict[str, Any], assignee: str) -> bool:
+    """Apply the issues list's ``assignee`` filter: a login (compared without case), ``none`` or ``*``."""
+    logins = {user["login"].lower() for user in issue["assignees"]}
+    if assignee == "none":
+        return not logins
+    if assignee == "*":
+        return bool(logins)
+    return assignee.lower() in logins
 
 
 def _commit_matches(commit: dict[str, Any], text: str) -> bool:

@@ -94,6 +94,7 @@ def list_issues(
     """List a repository's issues (pull requests left out), newest first, following every page.
 
     The API filters by one assignee; with several, an issue assigned to any of them is listed.
+    As in the API, the assignee ``none`` matches unassigned issues and ``*`` any assigned one.
     """
     if state not in ISSUE_STATES:
         raise UsageError(f"Invalid issue state {state!r}.", hint=f"Use one of {', '.join(ISSUE_STATES)}.")
@@ -110,7 +111,10 @@ def list_issues(
     def keep(record: IssueRecord) -> bool:
         if record.is_pull_request:
             return False
-        return not wanted or bool(wanted & {login.lower() for login in record.assignees})
+        if not wanted:
+            return True
+        logins = {login.lower() for login in record.assignees}
+        return bool(wanted & logins) or ("none" in wanted and not logins) or ("*" in wanted and bool(logins))
 
     return _collect(client, repository, filters, keep, limit)
 

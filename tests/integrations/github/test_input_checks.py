@@ -131,3 +131,4 @@ def test_web_page_names_api_url(run_piper: Runner, github_env: GitHubServer) -> 
     error = result.json()
     assert error["error"].endswith("returned a web page instead of JSON for octokit-fixture-org/paginate-issues (HTTP 404), so it is not a GitHub REST API URL.")
     assert "/api/v3" in error["details"]["hint"]
+

@@ -205,3 +205,17 @@ def test_edit_without_changes(run_piper: Runner, github_env: GitHubServer) -> No
     assert result.exit_code == 2
     assert result.json()["error"] == "Nothing to change."
     assert not github_env.requests
+
+
+@pytest.mark.parametrize(
+    ("assignees", "expected"),
+    [(["none"], 13), (["*"], 1), (["OctoCat"], 1), (["none", "octocat"], 14), (["nobody"], 0)],
+)
+def test_list_assignee_filter(run_piper: Runner, github_env: GitHubServer, assignees: list[str], expected: int) -> None:
+    github_env.add_issue(REPOSITORY, "Assigned to octocat", assignees=["octocat"])
+    options = [argument for login in assignees for argument in ("--assignee", login)]
+
+    result = run_piper("issue", "list", *options, "--json")
+
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["data"]["count"] == str(expected)
