@@ -15,6 +15,8 @@ T = TypeVar("T")
 
 JSON_HELP = "Print the result as JSON."
 
+MAX_SEARCH_LIMIT = 1000
+
 
 def _run(coroutine: Coroutine[Any, Any, T]) -> T:
     import asyncio
@@ -51,7 +53,7 @@ def publish(
 @app.command("search")
 def search(
     query: str = typer.Argument(..., metavar="QUERY", help="Text to look for in page and database titles."),
-    limit: int = typer.Option(20, "--limit", "-n", min=1, max=1000, metavar="N", help="Maximum number of results."),
+    limit: int = typer.Option(20, "--limit", "-n", min=1, max=MAX_SEARCH_LIMIT, metavar="N", help="Maximum number of results."),
     json_flag: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Search the Notion pages and databases shared with Piper's integration, most recently edited first."""
@@ -77,8 +79,10 @@ def search(
         edited = (result.last_edited_time or "")[:16].replace("T", " ")
         kind = " (database)" if result.object == "database" else ""
         typer.echo(f"{edited:16}  {result.title or '(untitled)'}{kind}  {result.url or ''}".rstrip())
-    if found.has_more:
-        typer.echo(f"More results exist; pass --limit {limit * 2} to see more.", err=True)
+    if found.has_more and limit < MAX_SEARCH_LIMIT:
+        typer.echo(f"More results exist; pass --limit {min(limit * 2, MAX_SEARCH_LIMIT)} to see more.", err=True)
+    elif found.has_more:
+        typer.echo(f"More than {MAX_SEARCH_LIMIT} results exist; use more specific words to narrow the search.", err=True)
 
 
 def _status(message: str):  # noqa: ANN202 - a context manager

@@ -244,6 +244,20 @@ def test_publish_partial_json(notion: NotionServer, run_piper: Runner, tmp_path:
     _assert_no_token(result.stdout, result.stderr, caplog.text)
 
 
+def test_search_more_hint(notion: NotionServer, run_piper: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
+    from piper.cli import notion as notion_cli
+
+    for number in range(5):
+        notion.add_page(f"Spec {number}")
+    monkeypatch.setattr(notion_cli, "MAX_SEARCH_LIMIT", 4)
+
+    doubled = run_piper("notion", "search", "spec", "--limit", "3")
+    capped = run_piper("notion", "search", "spec", "--limit", "4")
+
+    assert "More results exist; pass --limit 4 to see more." in doubled.stderr
+    assert "More than 4 results exist; use more specific words to narrow the search." in capped.stderr
+
+
 def test_search_text(notion: NotionServer, run_piper: Runner) -> None:
     notion.add_page("Roadmap 2027", edited="2026-11-30T09:15:00.000Z")
     notion.add_page("Roadmap review", edited="2026-12-01T10:00:00.000Z")
