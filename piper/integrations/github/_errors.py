@@ -86,8 +86,22 @@ def describe_validation_error(entry: Any) -> str:
     return f"{described}: {value}" if value not in (None, "") else described
 
 
+_STATE_REFUSALS = ("locked", "archived", "read-only")
+"""Words in a 403 message that blame the issue or repository's state, not the token."""
+
+
 def forbidden(what: str, message: str | None) -> PiperError:
-    """Return the error for HTTP 403 that is not a rate limit."""
+    """Return the error for HTTP 403 that is not a rate limit.
+
+    A locked issue or an archived repository rejects changes with 403 for
+    every token, so those are plain failures (exit 1), not credential errors.
+    """
+    if message and any(word in message.lower() for word in _STATE_REFUSALS):
+        return PiperError(
+            f"GitHub rejected the change to {what}: {message}",
+            hint="Unlock the issue or unarchive the repository on GitHub, if you may, and try again.",
+            details={"target": what, "status": 403},
+        )
     return CredentialsError(
         f"GitHub denied access to {what} (403 {message or 'Forbidden'}).",
         hint="Check that the token has the repo scope (or Issues read and write for a fine-grained token) and access to this repository.",

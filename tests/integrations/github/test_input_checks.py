@@ -132,3 +132,16 @@ def test_web_page_names_api_url(run_piper: Runner, github_env: GitHubServer) -> 
     assert error["error"].endswith("returned a web page instead of JSON for octokit-fixture-org/paginate-issues (HTTP 404), so it is not a GitHub REST API URL.")
     assert "/api/v3" in error["details"]["hint"]
 
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["Unable to create comment because issue is locked.", "Repository was archived so is read-only."],
+)
+def test_locked_issue_not_credentials(run_piper: Runner, github_env: GitHubServer, message: str) -> None:
+    github_env.fail("POST", "/issues/5/comments$", 403, body={"message": message, "documentation_url": "https://docs.github.com/rest", "status": "403"})
+
+    result = run_piper("issue", "comment", "5", "--body", "Any news?", "--json")
+
+    assert result.exit_code == 1
+    assert result.json()["error"] == f"GitHub rejected the change to {REPOSITORY}#5: {message}"
