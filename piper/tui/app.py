@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, LoadingIndicator, Static
 from textual.worker import Worker, WorkerState
 
-from piper.tui.commands import ChatCommands, SlashRequest, UnknownSlashCommand, help_markdown, parse_slash, unescape_message
+from piper.tui.commands import SlashRequest, UnknownSlashCommand, help_markdown, parse_slash, unescape_message
 from piper.tui.options import ACTIONS, DEFAULT_THEME, PANEL_ACTIONS
 from piper.tui.screens import ConfirmScreen, MarkdownPanel, RenameScreen, TodoPanel
 from piper.tui.widgets import ChatInput, ChatLog, ConversationList, MessageView, Speaker, StatusBar
@@ -41,12 +41,18 @@ TURN_GROUP = "turn"
 BACKEND_GROUP = "backend"
 
 
+def _chat_commands_provider():  # noqa: ANN202 - returns a Provider class, whose module loads only here
+    from piper.tui.palette import chat_commands_provider
+
+    return chat_commands_provider()
+
+
 class PiperChatApp(App[None]):
     """``piper chat``."""
 
     CSS_PATH = Path(__file__).with_name("chat.tcss")
     TITLE = "Piper"
-    COMMANDS = App.COMMANDS | {ChatCommands}
+    COMMANDS = App.COMMANDS | {_chat_commands_provider}
     BINDINGS = [
         Binding(ACTIONS[action].key, action, ACTIONS[action].description, id=action, priority=action == "cancel")
         for action in ACTIONS

@@ -1,18 +1,11 @@
-"""Slash commands, the command palette entries with the same actions, and the help text that lists both."""
+"""Slash commands and the help text that lists them with the keys; this module imports nothing from Textual."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import partial
-from typing import TYPE_CHECKING
-
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from piper.tui.options import ACTIONS
-
-if TYPE_CHECKING:
-    from piper.tui.app import PiperChatApp
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,22 +86,3 @@ def help_markdown(keys: Mapping[str, str]) -> str:
         "A clarifying question stays open until your next message, which answers it.",
     ]
     return "\n".join(lines)
-
-
-class ChatCommands(Provider):
-    """The command palette entries: the same actions as the slash commands."""
-
-    @property
-    def chat(self) -> PiperChatApp:
-        return self.app  # type: ignore[return-value]
-
-    async def discover(self) -> Hits:
-        for command in SLASH_COMMANDS.values():
-            yield DiscoveryHit(command.palette_title, partial(self.chat.run_action, command.action), help=command.help)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for command in SLASH_COMMANDS.values():
-            score = matcher.match(command.palette_title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(command.palette_title), partial(self.chat.run_action, command.action), help=command.help)

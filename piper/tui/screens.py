@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Markdown, OptionList
+from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self):  # noqa: ANN201 - Textual's ComposeResult
         with Vertical():
             yield Label("Please confirm", classes="title")
-            yield Markdown(self.question)
+            yield Static(self.question, markup=False)
             with Horizontal():
                 yield Button("No", id="no", variant="default")
                 yield Button("Yes", id="yes", variant="warning")
@@ -75,6 +75,9 @@ class MarkdownPanel(ModalScreen[None]):
         self.markdown = markdown
 
     def compose(self):  # noqa: ANN201 - Textual's ComposeResult
+        # Imported here because markdown-it costs about 0.1 s, which the first paint does not need.
+        from textual.widgets import Markdown
+
         with Vertical():
             yield Label(self.title_text, classes="title")
             with VerticalScroll():

@@ -6,8 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from rich.console import RenderableType
-from rich.markdown import Markdown as RichMarkdown
 from rich.text import Text
 from textual import events
 from textual.containers import Vertical, VerticalScroll
@@ -17,6 +15,8 @@ from textual.widgets import Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from piper.domain.conversation import Conversation
 
 Speaker = Literal["user", "assistant", "note"]
@@ -53,7 +53,9 @@ class MessageView(Vertical, can_focus=True):
         # Rich's Markdown renders into one widget, where Textual's Markdown widget mounts
         # several widgets per paragraph and list item, and every layout pass visits each of them.
         if self.speaker == "assistant":
-            return RichMarkdown(self.raw, hyperlinks=True)
+            from rich.markdown import Markdown  # markdown-it loads with it, after the first paint
+
+            return Markdown(self.raw, hyperlinks=True)
         return Text(self.raw)
 
     @property

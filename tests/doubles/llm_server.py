@@ -51,6 +51,8 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     delay_between_chunks: float = 0.0
+    stall_after_chunks: int | None = None
+    """Stream only this many chunks, then keep the connection open without sending more until the server stops."""
 
 
 @dataclass
@@ -224,6 +226,10 @@ class _Handler(BaseHTTPRequestHandler):
         chunks = reply.chunks if reply.chunks is not None else _split_words(reply.text)
         model = body.get("model", self.double.model)
         events = _anthropic_events(chunks, model) if api == "anthropic" else _openai_events(chunks, model)
+        if reply.stall_after_chunks is not None:
+            closing = 3 if api == "anthropic" else 2
+            sent = _anthropic_events(chunks[: reply.stall_after_chunks], model) if api == "anthropic" else _openai_events(chunks[: reply.stall_after_chunks], model)
+            events = sent[:-closing]
         for index, event in enumerate(events):
             if index and reply.delay_between_chunks:
                 self.double.wait(reply.delay_between_chunks)
@@ -232,6 +238,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
             except (BrokenPipeError, ConnectionResetError):
                 return
+        if reply.stall_after_chunks is not None:
+            self.double.wait(3600)
 
 
 def _split_words(text: str) -> list[str]:

@@ -113,7 +113,7 @@ async def test_reply_streams_tokens(make_app: AppFactory, server: LLMServer) -> 
 
 
 async def test_slow_turn_cancelled_escape(make_app: AppFactory, server: LLMServer) -> None:
-    server.queue(Reply(chunks=["Thinking", " very", " slowly"], delay_between_chunks=5.0))
+    server.queue(Reply(chunks=["Thinking", " very", " slowly"], stall_after_chunks=1))
     app = make_app(llm_settings(server.openai_base_url))
     async with app.run_test(size=(80, 24)) as pilot:
         await send(app, pilot, "how should I run the Q3 planning meeting?")
