@@ -14,7 +14,7 @@ app = typer.Typer(help="Post messages to Slack channels.", no_args_is_help=True,
 
 @app.command("post")
 def post(
-    channel: str = typer.Argument(..., metavar="CHANNEL", help="Channel name such as '#general', or a channel id such as C0123ABCD."),
+    channel: str = typer.Argument(..., metavar="CHANNEL", help="Channel name such as general or '#general' (quoted, because a shell reads # as a comment), or a channel id such as C0123ABCD."),
     text: str = typer.Argument(..., metavar="TEXT|-", help="The message in markdown, or - to read it from standard input."),
     mrkdwn: bool = typer.Option(False, "--mrkdwn", help="Send TEXT as Slack mrkdwn as it is, without converting it from markdown."),
     json_flag: bool = typer.Option(False, "--json", help="Print the result as JSON."),
