@@ -136,6 +136,10 @@ class ClassifierName(str, enum.Enum):
     LLM = "llm"
 
 
+ENTITY_KEYS = frozenset({"repository", "issue_number", "project", "title", "todo", "document", "channel", "date", "query"})
+"""The entity keys that ``piper classify --json`` may report."""
+
+
 @dataclass(frozen=True)
 class Intent:
     """The classified meaning of one message."""
@@ -165,6 +169,8 @@ class Intent:
             "category": self.category.value,
             "action": self.action.value,
             "confidence": self.confidence,
-            "entities": dict(self.entities),
+            # Only the published entity keys: internal ones such as a message's
+            # text to post stay with the workflow and out of scripts' JSON.
+            "entities": {key: value for key, value in self.entities.items() if key in ENTITY_KEYS},
             "classifier": self.classifier.value,
         }

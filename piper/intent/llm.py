@@ -5,12 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any, Protocol
 
-from piper.domain.intent import ACTION_CATEGORIES, Action, ClassifierName, Intent
+from piper.domain.intent import ACTION_CATEGORIES, ENTITY_KEYS, Action, ClassifierName, Intent
 
 logger = logging.getLogger(__name__)
 
 PATTERN_ENTITY_KEYS = frozenset({"repository", "issue_number", "project", "channel", "date"})
-ENTITY_KEYS = frozenset({"repository", "issue_number", "project", "title", "todo", "document", "channel", "date", "query"})
 
 
 class LLMClassifier(Protocol):
@@ -53,7 +52,8 @@ def validate_llm_intent(candidate: Any, local_result: Intent) -> Intent | None:
     # Free-text entities (title, todo, document, query) were cut for the local action.
     # They carry over only when the LLM agrees on the action, but the repository, issue number,
     # project, channel and date hold for any action.
-    carried = ENTITY_KEYS if action is local_result.action else PATTERN_ENTITY_KEYS
+    # Internal keys (the text of a message to post) carry over on agreement too.
+    carried = set(local_result.entities) if action is local_result.action else PATTERN_ENTITY_KEYS
     entities = {key: value for key, value in local_result.entities.items() if key in carried}
     if isinstance(candidate.entities, dict):
         entities.update({key: value for key, value in candidate.entities.items() if key in ENTITY_KEYS and value not in (None, "")})

@@ -157,3 +157,12 @@ def test_entities_date_uses_now_zone() -> None:
 )
 def test_new_project_name(text: str, name: str | None) -> None:
     assert find_new_project_name(text) == name
+
+
+def test_classify_json_hides_internal_entities() -> None:
+    from piper.domain.intent import ClassifierName, Intent
+
+    intent = Intent.of(Action.POST_MESSAGE, 0.9, ClassifierName.RULES, {"channel": "#launch", "text": "we ship Friday"})
+
+    assert intent.to_json()["entities"] == {"channel": "#launch"}
+    assert intent.entities["text"] == "we ship Friday"
