@@ -77,7 +77,8 @@ def print_error(error: PiperError) -> None:
     from rich.console import Console
     from rich.markup import escape
 
-    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    # emoji=False: a message naming "plan:smile:.md" must show that name, not an emoji.
+    console = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
     console.print(f"[bold red]Error:[/] {escape(error.message)}")
     if error.hint:
         console.print(f"[dim]{escape(error.hint)}[/]")

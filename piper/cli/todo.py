@@ -233,7 +233,7 @@ def _print_table(todos: list[Todo]) -> None:
             Text(todo.priority.value, style=_PRIORITY_STYLES[todo.priority]),
             todo.status.value,
             Text(todo.due.isoformat() if todo.due else "", style="red" if overdue else ""),
-            todo.project or "",
+            Text(todo.project or ""),
             Text(_describe(todo), style="dim" if todo.status.value == "done" else ""),
         )
     Console().print(table)

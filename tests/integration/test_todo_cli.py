@@ -295,3 +295,10 @@ def test_command_modules_skip_sqlalchemy() -> None:
 
     assert "sqlalchemy" not in result.stdout
     assert "alembic" not in result.stdout
+
+
+def test_error_keeps_emoji_codes_literal(run_piper: Runner) -> None:
+    result = run_piper("todo", "import", "plan:smile:.md")
+
+    assert result.exit_code != 0
+    assert "plan:smile:.md" in result.stderr
