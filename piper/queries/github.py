@@ -101,7 +101,7 @@ async def _list_open(context: QueryContext, entities: dict[str, Any], fetch: Cal
     if repository is None:
         return _NO_REPOSITORY
     try:
-        # Every page is read, so the count is exact; the user set no limit in the chat.
+        # Every page is read because the user set no limit, so the count is exact.
         found = await _call(context, lambda client: fetch(client, repository, state="open"))
     except PiperError as error:
         return _failure(error)
