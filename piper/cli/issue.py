@@ -92,6 +92,20 @@ def _issue_line(issue: IssueRecord) -> str:
     return f"#{issue.number}  {issue.state:<6}  {issue.title}{labels}"
 
 
+def _warn_dropped(field: str, requested: list[str], applied: list[str]) -> None:
+    """Warn on stderr about requested labels or assignees that the created issue lacks.
+
+    GitHub creates the issue without them, and without an error, when the token's user has no push access.
+    """
+    present = {value.lower() for value in applied}
+    dropped = [value for value in requested if value.lower() not in present]
+    if dropped:
+        typer.echo(
+            f"Warning: GitHub did not set the {field} {', '.join(dropped)}; only users with push access to the repository can set them.",
+            err=True,
+        )
+
+
 def _created_json(issue: IssueRecord) -> dict[str, Any]:
     return {"number": issue.number, "url": issue.url, "repository": issue.repository, "title": issue.title}
 
@@ -113,6 +127,8 @@ def create(
     from piper.integrations.github import create_issue
 
     issue = _with_client(lambda client: create_issue(client, repository, title=title, body=text, labels=label or [], assignees=assignee or []))
+    _warn_dropped("labels", label or [], issue.labels)
+    _warn_dropped("assignees", assignee or [], issue.assignees)
     if json_flag:
         output.print_success(_created_json(issue))
         return

@@ -99,6 +99,8 @@ class GitHubServer:
         self.faults: list[Fault] = []
         self.requests: list[RecordedRequest] = []
         self.rate_remaining = 5000
+        self.push_access = True
+        """Without push access, GitHub silently drops the labels and assignees of a new issue."""
         self._lock = threading.Lock()
         self._next_id = 5000
         self._template = load_exchanges("create-issue")[0]["body"]
@@ -436,8 +438,9 @@ class GitHubServer:
             return 422, {"message": "Validation Failed", "errors": errors, "documentation_url": "https://docs.github.com/rest/issues/issues#create-an-issue", "status": "422"}, {}
         issue = self._new_issue(repository, title=body["title"], author=self.login)
         issue["body"] = body.get("body")
-        issue["labels"] = [self._label(repository, name) for name in body.get("labels") or []]
-        issue["assignees"] = [self._user(login) for login in body.get("assignees") or []]
+        if self.push_access:
+            issue["labels"] = [self._label(repository, name) for name in body.get("labels") or []]
+            issue["assignees"] = [self._user(login) for login in body.get("assignees") or []]
         issue["assignee"] = issue["assignees"][0] if issue["assignees"] else None
         repository.issues.append(issue)
         return 201, _public(issue), {"Location": issue["url"]}

@@ -219,3 +219,21 @@ def test_list_assignee_filter(run_piper: Runner, github_env: GitHubServer, assig
 
     assert result.exit_code == 0, result.stderr
     assert result.json()["data"]["count"] == str(expected)
+
+
+def test_create_warns_dropped_labels(run_piper: Runner, github_env: GitHubServer) -> None:
+    github_env.push_access = False
+
+    result = run_piper("issue", "create", "--title", "Triage me", "--label", "bug", "--assignee", "octocat", "--json")
+
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["data"]["title"] == "Triage me"
+    assert "did not set the labels bug" in result.error_text
+    assert "did not set the assignees octocat" in result.error_text
+
+
+def test_create_keeps_set_labels_quiet(run_piper: Runner, github_env: GitHubServer) -> None:
+    result = run_piper("issue", "create", "--title", "Triage me", "--label", "Bug", "--assignee", "octocat", "--json")
+
+    assert result.exit_code == 0, result.stderr
+    assert "Warning" not in result.stderr
