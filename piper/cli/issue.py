@@ -175,7 +175,7 @@ def list_command(
 
 @app.command("show")
 def show(
-    number: int = typer.Argument(..., help="Issue number."),
+    number: int = typer.Argument(..., min=1, help="Issue number."),
     repo: Optional[str] = typer.Option(None, "--repo", "-R", metavar="OWNER/NAME", help=REPO_HELP),
     comments: bool = typer.Option(False, "--comments", "-c", help="Also print the comments."),
     json_flag: bool = typer.Option(False, "--json", help=JSON_HELP),
@@ -217,7 +217,7 @@ def show(
 
 @app.command("close")
 def close(
-    number: int = typer.Argument(..., help="Issue number."),
+    number: int = typer.Argument(..., min=1, help="Issue number."),
     repo: Optional[str] = typer.Option(None, "--repo", "-R", metavar="OWNER/NAME", help=REPO_HELP),
     reason: str = typer.Option("completed", "--reason", "-r", metavar="completed|not_planned", help="Why: completed or not_planned."),
     comment: Optional[str] = typer.Option(None, "--comment", metavar="TEXT", help="Comment to add before closing."),
@@ -243,7 +243,7 @@ def close(
 
 @app.command("reopen")
 def reopen(
-    number: int = typer.Argument(..., help="Issue number."),
+    number: int = typer.Argument(..., min=1, help="Issue number."),
     repo: Optional[str] = typer.Option(None, "--repo", "-R", metavar="OWNER/NAME", help=REPO_HELP),
     json_flag: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
@@ -258,7 +258,7 @@ def reopen(
 
 @app.command("comment")
 def comment_command(
-    number: int = typer.Argument(..., help="Issue or pull request number."),
+    number: int = typer.Argument(..., min=1, help="Issue or pull request number."),
     repo: Optional[str] = typer.Option(None, "--repo", "-R", metavar="OWNER/NAME", help=REPO_HELP),
     body: Optional[str] = typer.Option(None, "--body", "-b", metavar="TEXT", help="Comment text (markdown)."),
     body_file: Optional[str] = typer.Option(None, "--body-file", "-F", metavar="FILE", help=BODY_FILE_HELP),
@@ -283,7 +283,7 @@ def comment_command(
 
 @app.command("edit")
 def edit(
-    number: int = typer.Argument(..., help="Issue number."),
+    number: int = typer.Argument(..., min=1, help="Issue number."),
     repo: Optional[str] = typer.Option(None, "--repo", "-R", metavar="OWNER/NAME", help=REPO_HELP),
     title: Optional[str] = typer.Option(None, "--title", "-t", metavar="TEXT", help="New title."),
     body: Optional[str] = typer.Option(None, "--body", "-b", metavar="TEXT", help="New body (markdown); replaces the old one."),

@@ -237,3 +237,12 @@ def test_create_keeps_set_labels_quiet(run_piper: Runner, github_env: GitHubServ
 
     assert result.exit_code == 0, result.stderr
     assert "Warning" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["show", "close", "reopen", "comment", "edit"])
+def test_number_below_one_is_usage_error(run_piper: Runner, github_env: GitHubServer, command: str) -> None:
+    result = run_piper("issue", command, "--json", "--", "0")
+
+    assert result.exit_code == 2
+    assert "greater than or equal to 1" in result.json()["error"]
+    assert not github_env.requests
