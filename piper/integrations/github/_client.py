@@ -235,6 +235,7 @@ class GitHubClient:
                 reset_at=reset_at,
                 hint="Wait until then. If this happens often, raise github.request_interval_seconds and github.write_interval_seconds in PIPER.user.md.",
             )
+        reset_at = reset_at or dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=retry_after)
         raise GitHubRateLimitError(
             f"GitHub's rate limit is used up; it resets at {reset_at.strftime('%H:%M:%S')} UTC (in {_minutes(retry_after)}).",
             reset_at=reset_at,

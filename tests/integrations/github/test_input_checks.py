@@ -145,3 +145,16 @@ def test_locked_issue_not_credentials(run_piper: Runner, github_env: GitHubServe
 
     assert result.exit_code == 1
     assert result.json()["error"] == f"GitHub rejected the change to {REPOSITORY}#5: {message}"
+
+
+def test_used_up_limit_with_retry_after(github_server: GitHubServer) -> None:
+    github_server.fail(
+        "GET", "/issues$", 403,
+        body={"message": "API rate limit exceeded for user ID 1."},
+        headers={"X-RateLimit-Remaining": "0", "Retry-After": "600"},
+    )
+    with client_for(github_server) as client, pytest.raises(GitHubRateLimitError) as caught:
+        list_issues(client, REPOSITORY)
+
+    assert caught.value.message.startswith("GitHub's rate limit is used up; it resets at ")
+    assert "(in 10 minutes)" in caught.value.message
