@@ -93,8 +93,9 @@ _STATE_REFUSALS = ("locked", "archived", "read-only")
 def forbidden(what: str, message: str | None) -> PiperError:
     """Return the error for HTTP 403 that is not a rate limit.
 
-    A locked issue or an archived repository rejects changes with 403 for
-    every token, so those are plain failures (exit 1), not credential errors.
+    A locked issue (for users without push access) and an archived repository
+    reject changes with 403 although the token is valid, so those are plain
+    failures (exit 1), not credential errors.
     """
     if message and any(word in message.lower() for word in _STATE_REFUSALS):
         return PiperError(
