@@ -102,6 +102,7 @@ async def _list_open(context: QueryContext, entities: dict[str, Any], fetch: Cal
         return _NO_REPOSITORY
     try:
         # Every page is read because the user set no limit, so the count is exact.
+        # NOTE: that is one request per 100 issues, so thousands of open issues take several seconds.
         found = await _call(context, lambda client: fetch(client, repository, state="open"))
     except PiperError as error:
         return _failure(error)
