@@ -206,18 +206,30 @@ class PassageStore:
         if expression is None:
             return [], full_match_score
 
-        sql = (
+        weights = [TITLE_WEIGHT, HEADING_WEIGHT, BODY_WEIGHT]
+        if folder is None:
+            # Joining passages for every matching row doubled the cost, so only the best rows are looked up.
+            scored = self._connection.execute(
+                "SELECT rowid, -bm25(passage_terms, ?, ?, ?) AS score FROM passage_terms WHERE passage_terms MATCH ? ORDER BY score DESC LIMIT ?",
+                [*weights, expression, limit],
+            ).fetchall()
+            documents = self._documents_of([row[0] for row in scored])
+            return [(row[0], documents[row[0]], row[1]) for row in scored if row[0] in documents], full_match_score
+
+        prefix = folder_prefix(folder)
+        rows = self._connection.execute(
             "SELECT t.rowid, p.document, -bm25(passage_terms, ?, ?, ?) AS score"
             " FROM passage_terms t JOIN passages p ON p.id = t.rowid WHERE passage_terms MATCH ?"
-        )
-        parameters: list = [TITLE_WEIGHT, HEADING_WEIGHT, BODY_WEIGHT, expression]
-        if folder is not None:
-            prefix = folder_prefix(folder)
-            sql += " AND (p.document = ? OR substr(p.document, 1, ?) = ?)"
-            parameters += [prefix, len(prefix) + 1, prefix + "/"]
-        sql += " ORDER BY score DESC LIMIT ?"
-        rows = self._connection.execute(sql, [*parameters, limit]).fetchall()
+            " AND (p.document = ? OR substr(p.document, 1, ?) = ?) ORDER BY score DESC LIMIT ?",
+            [*weights, expression, prefix, len(prefix) + 1, prefix + "/", limit],
+        ).fetchall()
         return [(row[0], row[1], row[2]) for row in rows], full_match_score
+
+    def _documents_of(self, ids: list[int]) -> dict[int, str]:
+        if not ids:
+            return {}
+        placeholders = ",".join("?" * len(ids))
+        return dict(self._connection.execute(f"SELECT id, document FROM passages WHERE id IN ({placeholders})", ids).fetchall())  # noqa: S608
 
     def _document_frequencies(self, query_terms: list[str]) -> dict[str, int]:
         """Return how many passages contain each term, stemming the terms with the index's own tokenizer."""
