@@ -305,9 +305,74 @@ class _BarProgress:
         self._progress.advance(self._task, count)
 
 
+class _StopOnInterrupt:
+    """Passes progress on and raises KeyboardInterrupt at the next file or batch after Ctrl-C.
+
+    Stopping between files leaves every document either fully indexed or
+    untouched. Cancelling the asyncio task instead can be swallowed inside
+    SQLAlchemy's connection cleanup, and a long embedding batch has no
+    await at which a cancellation could land.
+    """
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self.requested = False
+
+    def reading(self, total: int) -> None:
+        if self._inner is not None:
+            self._inner.reading(total)
+        self._stop_if_requested()
+
+    def read(self, display_path: str) -> None:
+        if self._inner is not None:
+            self._inner.read(display_path)
+        self._stop_if_requested()
+
+    def embedding(self, total: int) -> None:
+        if self._inner is not None:
+            self._inner.embedding(total)
+        self._stop_if_requested()
+
+    def embedded(self, count: int) -> None:
+        if self._inner is not None:
+            self._inner.embedded(count)
+        self._stop_if_requested()
+
+    def _stop_if_requested(self) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+
+
 @contextlib.contextmanager
-def _progress(*, enabled: bool) -> Iterator[Any]:
-    """Yield progress bars on stderr when it is a terminal and output is not JSON, else None (no progress)."""
+def _progress(*, enabled: bool) -> Iterator[_StopOnInterrupt]:
+    """Yield the progress of an add or a reindex: bars on stderr when it is a terminal and output is not JSON.
+
+    While the block runs, the first Ctrl-C asks the work to stop at the next
+    file or batch and a second one stops it at once.
+    """
+    import signal
+    import threading
+
+    with _bars(enabled=enabled) as bars:
+        progress = _StopOnInterrupt(bars)
+        if threading.current_thread() is not threading.main_thread():
+            yield progress
+            return
+
+        def request_stop(signal_number: int, frame: Any) -> None:
+            if progress.requested:
+                raise KeyboardInterrupt
+            progress.requested = True
+
+        previous = signal.signal(signal.SIGINT, request_stop)
+        try:
+            yield progress
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
+def _bars(*, enabled: bool) -> Iterator[_BarProgress | None]:
     if not enabled or not sys.stderr.isatty():
         yield None
         return

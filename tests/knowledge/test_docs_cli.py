@@ -315,3 +315,22 @@ def test_no_progress_in_json_mode(run_piper: Runner, docs: Path, monkeypatch: py
 
     assert result.stderr == ""
     assert json.loads(result.stdout)["status"] == "success"
+
+
+def test_first_ctrl_c_stops_at_next_file() -> None:
+    import os
+    import signal
+
+    from piper.cli.docs import _progress
+
+    before = signal.getsignal(signal.SIGINT)
+    with _progress(enabled=False) as progress:
+        os.kill(os.getpid(), signal.SIGINT)
+
+        assert progress.requested is True
+        with pytest.raises(KeyboardInterrupt):
+            progress.read("docs/billing.md")
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)
+
+    assert signal.getsignal(signal.SIGINT) is before

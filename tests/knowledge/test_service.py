@@ -160,6 +160,37 @@ async def test_crash_before_index_write_repaired(knowledge: KnowledgeBase, docs:
     assert (await knowledge.search("ERR-4012", k=1))[0].document == "docs/billing.md"
 
 
+class StopDuringEmbedding:
+    def reading(self, total: int) -> None:
+        pass
+
+    def read(self, display_path: str) -> None:
+        pass
+
+    def embedding(self, total: int) -> None:
+        pass
+
+    def embedded(self, count: int) -> None:
+        raise Crash
+
+
+async def test_stop_during_embedding_resumes(knowledge: KnowledgeBase, docs: Path) -> None:
+    for number in range(40):
+        (docs / f"note-{number}.md").write_text(f"# Note {number}\n\n" + "Planning details for the roadmap. " * 30)
+
+    with pytest.raises(Crash):
+        await knowledge.add(["docs"], progress=StopDuringEmbedding())
+
+    assert {state.record.status for state in await knowledge.list()} == {"ready"}
+    assert knowledge.index.pending_count() > 0
+    assert (await knowledge.search("ERR-4012", k=1))[0].document == "docs/billing.md"
+
+    report = await knowledge.add(["docs"])
+
+    assert report.embedded > 0
+    assert knowledge.index.pending_count() == 0
+
+
 async def test_interrupted_rm_leaves_no_results(knowledge: KnowledgeBase, docs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     await knowledge.add(["docs"])
 
