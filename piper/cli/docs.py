@@ -306,12 +306,12 @@ class _BarProgress:
 
 
 class _StopOnInterrupt:
-    """Passes progress on and raises KeyboardInterrupt at the next file or batch after Ctrl-C.
+    """Progress that forwards to the bars, if any, and raises KeyboardInterrupt at the next file or batch after Ctrl-C.
 
     Stopping between files leaves every document either fully indexed or
-    untouched. Cancelling the asyncio task instead can be swallowed inside
-    SQLAlchemy's connection cleanup, and a long embedding batch has no
-    await at which a cancellation could land.
+    untouched. Cancelling the asyncio task, asyncio.run's default, sometimes
+    let an add run to completion in tests here, and a long embedding batch
+    has no await at which a cancellation could land.
     """
 
     def __init__(self, inner: Any) -> None:
@@ -347,8 +347,8 @@ class _StopOnInterrupt:
 def _progress(*, enabled: bool) -> Iterator[_StopOnInterrupt]:
     """Yield the progress of an add or a reindex: bars on stderr when it is a terminal and output is not JSON.
 
-    While the block runs, the first Ctrl-C asks the work to stop at the next
-    file or batch and a second one stops it at once.
+    While the block runs, the first Ctrl-C requests a stop at the next file or
+    batch and a second one stops the work at once.
     """
     import signal
     import threading
