@@ -156,22 +156,7 @@ class EmbeddingModel:
         encodings = self._tokenizer.encode_batch(list(texts))
         input_ids = np.array([encoding.ids for encoding in encodings], dtype=np.int64)
         attention_mask = np.array([encoding.attention_mask for encoding in encodings], dtype=np.int64)
-        token_type_ids = np.zeros_like(input_ids)
-
-        (hidden,) = self._session.run(
-            ["last_hidden_state"],
-            {"input_ids": input_ids, "attention_mask": attention_mask, "token_type_ids": token_type_ids},
-        )
-
-        # Mean pooling over real tokens only, as sentence-transformers does for this model.
-        mask = attention_mask[:, :, None].astype(np.float32)
-        summed = (hidden * mask).sum(axis=1)
-        counts = np.clip(mask.sum(axis=1), 1e-9, None)
-        pooled = summed / counts
-
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
-
+        return _pooled(self._session, input_ids, attention_mask)
 
     def token_counts(self, texts: Sequence[str]) -> list[int]:
         """Return the number of model tokens of each text, without truncation and including [CLS] and [SEP]."""
