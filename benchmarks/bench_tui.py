@@ -7,10 +7,9 @@ conversations of 10 turns each and ``--todos`` todos, through the core's
 repositories. It then:
 
 - starts a fresh Python process ``--runs`` times (after one warm-up) that
-  imports the chat as ``piper chat`` does and runs it headless, and reports
-  the wall time from spawning the process to Textual's Ready event (the
-  first frame is on screen) and to the moment the conversation list is
-  loaded from the database;
+  imports the chat as ``piper chat`` does and runs it headless. It reports
+  the wall time from spawning the process to Textual's Ready event, which
+  follows the first frame, and to the loaded conversation list;
 - drives one app in process with Textual's Pilot and times ``--turns``
   offline replies of each kind, from pressing Enter to the reply in the log.
   The first turn of the process is reported apart, because it waits for the
@@ -31,7 +30,8 @@ import time
 from pathlib import Path
 
 CHILD = r"""
-import json, sys, time
+import faulthandler, json, sys, time
+faulthandler.dump_traceback_later(60, exit=True)
 from piper.config import load_settings
 from piper.tui.app import PiperChatApp
 from piper.tui.backend import BackendOptions, ChatBackend
@@ -88,7 +88,7 @@ def first_paint(runs: int, env: dict[str, str]) -> list[tuple[float, float]]:
     samples = []
     for run in range(runs + 1):
         started = time.time()
-        completed = subprocess.run([sys.executable, "-c", CHILD], env=env, capture_output=True, text=True)
+        completed = subprocess.run([sys.executable, "-c", CHILD], env=env, capture_output=True, text=True, timeout=90)
         if completed.returncode != 0:
             raise SystemExit(f"the timed chat process failed:\n{completed.stderr}")
         marks = json.loads(completed.stdout.strip().splitlines()[-1])
@@ -111,12 +111,17 @@ async def turn_latency(turns: int) -> dict[str, list[float]]:
     async with app.run_test(size=(80, 24)) as pilot:
         await app.wait_until_loaded()
 
+        def latest() -> MessageView | None:
+            views = app.log_view.query(MessageView)
+            return views.last() if views else None
+
         async def timed(text: str) -> float:
-            before = len(app.log_view.query(MessageView))
+            # The log keeps a fixed number of messages, so a new reply shows as a new last view, not a longer log.
+            previous = latest()
             app.chat_input.load_text(text)
             started = time.perf_counter()
             await pilot.press("enter")
-            while len(app.log_view.query(MessageView)) < before + 2:
+            while (view := latest()) is previous or view is None or view.speaker != "assistant":
                 await asyncio.sleep(0.001)
             elapsed = time.perf_counter() - started
             await app.workers.wait_for_complete()

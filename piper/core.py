@@ -113,7 +113,7 @@ class _Turn:
     so the classifier's confidence in ``intent`` says nothing about it."""
 
     on_token: TokenCallback | None = None
-    """Receives the deltas of a streamed model reply; None asks the model for the whole reply at once."""
+    """Receives the deltas of a streamed model reply; None requests the whole reply at once."""
 
 
 class Piper:

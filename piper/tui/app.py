@@ -79,7 +79,6 @@ class PiperChatApp(App[None]):
         self._requested_conversation = conversation_id
         self._start_new = new
         self._chat_ready = asyncio.Event()
-        self._confirming: ConfirmScreen | None = None
         self.theme = settings.chat.theme if settings is not None else DEFAULT_THEME
         self.set_keymap({action: key for action, key in self.keys.items() if action not in PANEL_ACTIONS})
 
@@ -220,13 +219,14 @@ class PiperChatApp(App[None]):
                 answered.set_result(bool(approved))
 
         screen = ConfirmScreen(question)
-        self._confirming = screen
         self._set_busy(False)
         await self.push_screen(screen, callback=record)
         try:
             return await answered
         finally:
-            self._confirming = None
+            if not answered.done():
+                # The turn was cancelled while the dialog was open.
+                screen.dismiss(False)
             self._set_busy(True)
 
     def _set_busy(self, busy: bool) -> None:
@@ -239,8 +239,6 @@ class PiperChatApp(App[None]):
             return
         if event.state is WorkerState.CANCELLED:
             self._set_busy(False)
-            if self._confirming is not None and self._confirming.is_attached:
-                self._confirming.dismiss(False)
             self.run_worker(self.log_view.add("Cancelled. Piper stopped working on that message.", "note"))
         elif event.state is WorkerState.ERROR:
             self._set_busy(False)
@@ -290,6 +288,10 @@ class PiperChatApp(App[None]):
             self.run_worker(self.run_action(request.command.action))
 
     def action_cancel(self) -> None:
+        if isinstance(self.screen, ConfirmScreen):
+            # Esc on a confirmation means No, so the core records the action as not confirmed.
+            self.screen.dismiss(False)
+            return
         cancelled = False
         for worker in self.workers:
             if worker.group == TURN_GROUP and worker.is_running:

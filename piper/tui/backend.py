@@ -1,4 +1,4 @@
-"""What the chat needs from the rest of Piper: the core, the database, the standup engine and the todos.
+"""The chat's access to the rest of Piper: the core, the database, the standup engine and the todos.
 
 The app creates a :class:`ChatBackend` after its first paint, because
 opening it imports SQLAlchemy and the core. Every call is a coroutine that

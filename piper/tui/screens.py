@@ -26,7 +26,7 @@ MODAL_CSS = """
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """Ask before an action that reaches other people or deletes something; dismisses with the answer."""
+    """Ask before an action that reaches other people or deletes something; dismisses with True for Yes."""
 
     DEFAULT_CSS = MODAL_CSS.format(name="ConfirmScreen") + """
     ConfirmScreen Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
@@ -51,7 +51,7 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield Button("Yes", id="yes", variant="warning")
 
     def on_mount(self) -> None:
-        # "No" has the focus, so a stray Enter refuses rather than approves.
+        # "No" has the focus, so a stray Enter declines rather than approves.
         self.query_one("#no", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -118,10 +118,10 @@ class InputHistory:
 
     entries: list[str]
     position: int | None = None
-    """Index into ``entries`` being shown, or None when the input holds a new message."""
+    """Index into ``entries`` being shown, or None when the input contains a new message."""
 
     draft: str = ""
-    """What the user had typed before browsing, restored after the newest entry."""
+    """The text typed before browsing, restored after the newest entry."""
 
     def previous(self, current: str) -> str | None:
         if not self.entries:

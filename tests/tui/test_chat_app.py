@@ -96,6 +96,21 @@ async def test_confirmation_refused_keeps(make_app: AppFactory) -> None:
     assert await todo_texts() == ["call Grace"]
 
 
+async def test_escape_declines_confirmation(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await send(app, pilot, "add a todo to call Grace")
+        await settle(app, pilot)
+        await send(app, pilot, "delete the grace todo")
+        await wait_for(lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("escape")
+        await settle(app, pilot)
+
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert messages(app)[-1] == ("assistant", "OK, I did not delete the todo. Nothing was changed.")
+    assert await todo_texts() == ["call Grace"]
+
+
 async def test_reply_streams_tokens(make_app: AppFactory, server: LLMServer) -> None:
     chunks = ["Start ", "with ", "the ", "goals, ", "then ", "timebox ", "each ", "topic."]
     server.queue(Reply(chunks=chunks, text="".join(chunks), delay_between_chunks=0.1))

@@ -93,14 +93,14 @@ async def test_async_confirm_awaited(database: Database) -> None:
     assert await database.todos.list() == []
 
 
-async def test_async_confirm_refusal_keeps(database: Database) -> None:
+async def test_async_confirm_declined_keeps(database: Database) -> None:
     piper = Piper(database)
     await piper.handle_message("add a todo to call Grace", new=True)
 
-    async def refuse(question: str) -> bool:
+    async def decline(question: str) -> bool:
         return False
 
-    reply = await piper.handle_message("delete the grace todo", confirm=refuse)
+    reply = await piper.handle_message("delete the grace todo", confirm=decline)
 
     assert reply.result["performed"] is False
     assert reply.result["reason"] == "not_confirmed"
