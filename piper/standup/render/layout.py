@@ -104,7 +104,8 @@ def source_summaries(report: StandupReport) -> list[str]:
             counts.append(f"{len(errors)} unreadable")
         if counts:
             phrase += f" ({', '.join(counts)})"
-        if entry.get("reason"):
+        # A failed source's reason is listed by source_problems, so it is not repeated here.
+        if entry.get("reason") and status != "error":
             phrase += f": {entry['reason']}"
         phrases.append(phrase)
     return phrases
@@ -114,8 +115,21 @@ def source_problems(report: StandupReport) -> list[str]:
     """List each unreadable repository and failed source with its error, for the reader to act on."""
     problems = []
     for name, entry in report.sources.items():
-        if entry.get("status") == "error":
+        failed = entry.get("status") == "error"
+        if failed:
             problems.append(f"{name}: {entry.get('reason', 'failed')}")
+
+        # Errors without a repository (GitHub's search queries) often repeat one message, so
+        # each message is listed once with its count, and not at all when the reason covers them.
+        unlabelled: dict[str, int] = {}
         for error in entry.get("errors") or []:
-            problems.append(f"{name}: {repo_label(error.get('repo'))}: {error.get('error')}")
+            label = repo_label(error.get("repo"))
+            if label is not None:
+                problems.append(f"{name}: {label}: {error.get('error')}")
+            else:
+                message = str(error.get("error"))
+                unlabelled[message] = unlabelled.get(message, 0) + 1
+        if not failed:
+            for message, count in unlabelled.items():
+                problems.append(f"{name}: {count} requests failed: {message}" if count > 1 else f"{name}: {message}")
     return problems

@@ -112,7 +112,8 @@ class GitHubSource:
             login = settings.identity.github or client.login()
             collected = _read(client, request, settings, login)
         except PiperError as error:
-            logger.warning("GitHub source failed: %s", error.message)
+            # INFO: the standup itself reports the failure, so a warning would say it twice.
+            logger.info("GitHub source failed: %s", error.message)
             reason = f"{error.message} {error.hint}" if error.hint else error.message
             return SourceResult.failed(self.name, reason)
         finally:

@@ -213,7 +213,9 @@ def test_cli_standup_text_shows_failure(run_piper: Runner, write_user_config) ->
     result = run_piper("standup", "--source", "calendar", "--format", "text")
 
     assert result.exit_code == 0
-    assert "calendar error: Broken: the file" in result.stdout
+    assert "calendar error" in result.stdout
+    assert "! calendar: Broken: the file" in result.stdout
+    assert result.stdout.count("Broken: the file") == 1
 
 
 def test_cli_standup_hides_secret_url(run_piper: Runner, write_user_config, calendar_server: CalendarServer) -> None:
