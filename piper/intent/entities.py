@@ -135,6 +135,9 @@ def find_repository(text: str) -> str | None:
         candidate = f"{match.group(1)}/{match.group(2)}".rstrip(".")
         if candidate.lower() in _NOT_REPOSITORIES or match.group(1).isdigit():
             continue
+        # docs/sales.csv is a file, not a repository.
+        if DOCUMENT_PATH.fullmatch(candidate):
+            continue
         return candidate
     return None
 

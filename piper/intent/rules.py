@@ -27,6 +27,7 @@ def _rule(action: Action, pattern: str, confidence: float = 0.99) -> Rule:
 # Trailing punctuation, an emoticon such as :) or :D, and "piper" may follow a short phrase.
 _END = r"\s*[!.?,;-]*\s*(?:piper)?\s*[!.?,;-]*\s*(?:[:;]-?[)(DPp]\s*)?[!.?]*\s*$"
 _ISSUE_REF = r"(?:#\d+|(?:issue|ticket|bug)\s+#?\d+)"
+_DOCUMENT_FILE = r"[\w~./-]*\.(?:md|markdown|txt|pdf|docx?|rst|html?|csv)\b"
 
 RULES: tuple[Rule, ...] = (
     # Conversation: the whole message is the greeting, farewell or thanks.
@@ -57,6 +58,12 @@ RULES: tuple[Rule, ...] = (
           r"(?:(?:high|low|medium|urgent)(?:[- ]priority)?\s+)?(?:todo|to-do)\b(?!\s+list\b)(?!s\b)"),
     _rule(Action.CREATE_TODO, r"^(?:todo|to-do|new todo)\s*:\s*\S"),
     _rule(Action.CREATE_TODO, r"^remind me to\s+\S"),
+
+    # A verb and a document file name: the file extension makes the target unambiguous, where the
+    # embedding alone read "analyze docs/sales.csv" as a request about commits.
+    _rule(Action.SUMMARIZE_DOCUMENT, r"^(?:please\s+)?(?:summari[sz]e|sum up|recap|condense|tl;?dr)\s+(?:(?:the|my|this)\s+)?" + _DOCUMENT_FILE),
+    _rule(Action.ANALYZE_DOCUMENT, r"^(?:please\s+)?(?:analy[sz]e|profile|describe|break down)\s+(?:(?:the|my|this)\s+)?" + _DOCUMENT_FILE),
+    _rule(Action.PUBLISH_DOCUMENT, r"^(?:please\s+)?(?:publish|push|upload)\s+(?:(?:the|my|this)\s+)?" + _DOCUMENT_FILE),
 
     # A post that names its channel before a colon is unambiguous, and a long message after the colon dilutes the embedding.
     _rule(Action.POST_MESSAGE, r"^(?:please\s+)?(?:post|send|share|slack)\s+(?:a\s+message\s+|this\s+)?(?:(?:to|in|on)\s+)?"

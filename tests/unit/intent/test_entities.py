@@ -166,3 +166,10 @@ def test_classify_json_hides_internal_entities() -> None:
 
     assert intent.to_json()["entities"] == {"channel": "#launch"}
     assert intent.entities["text"] == "we ship Friday"
+
+
+def test_document_path_is_no_repository() -> None:
+    entities = extract_entities("analyze docs/sales.csv", Action.ANALYZE_DOCUMENT, today=FRIDAY)
+
+    assert "repository" not in entities
+    assert entities["document"] == "docs/sales.csv"

@@ -15,6 +15,9 @@ from piper.intent.text import normalize, strip_greeting
     ("text", "action"),
     [
         ("hello", Action.GREETING),
+        ("analyze docs/sales.csv", Action.ANALYZE_DOCUMENT),
+        ("summarize ~/notes/retro.md please", Action.SUMMARIZE_DOCUMENT),
+        ("publish /tmp/launch-plan.md to notion", Action.PUBLISH_DOCUMENT),
         ("Good morning, Piper!", Action.GREETING),
         ("hi piper :)", Action.GREETING),
         ("bye!", Action.FAREWELL),
