@@ -47,7 +47,7 @@ class TimedApp(PiperChatApp):
     async def _stop_when_loaded(self):
         await self.wait_until_loaded()
         marks["loaded"] = time.time()
-        self.exit()
+        await self.action_quit()
 
 settings = load_settings()
 app = TimedApp(backend_factory=lambda: ChatBackend(BackendOptions(settings=settings, warm_up=False)), settings=settings)

@@ -128,9 +128,22 @@ class PiperChatApp(App[None]):
             await self._refresh_conversations()
         self._chat_ready.set()
 
+    async def action_quit(self) -> None:
+        """Close the database, then leave.
+
+        Closing it in ``on_unmount`` alone is too late: Textual may cancel the
+        close there, and aiosqlite's thread then keeps the process from exiting.
+        """
+        await self._close_backend()
+        self.exit()
+
     async def on_unmount(self) -> None:
-        if self.backend is not None:
-            await self.backend.close()
+        await self._close_backend()
+
+    async def _close_backend(self) -> None:
+        backend, self.backend = self.backend, None
+        if backend is not None:
+            await backend.close()
 
     async def wait_until_loaded(self) -> None:
         """Wait until the database is open (or failed to open) and the first conversation is shown."""
