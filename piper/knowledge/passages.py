@@ -35,7 +35,9 @@ SMALL_SECTION_TOKENS = 24
 """Sections shorter than this merge into the next section under the same parent heading when both fit."""
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
-_SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+(?=\S)")
+_SENTENCE_END = re.compile(r"(?<=[.!?:;])(\s+)(?=\S)")
+_WHITESPACE = re.compile(r"(\s+)")
+PARAGRAPH_SEPARATOR = "\n\n"
 
 
 def heading_text(heading_path: Sequence[str]) -> str:
@@ -114,12 +116,12 @@ def _split_text(text: str, budget: int, model) -> list[str]:
     pieces: list[str] = []
     current = ""
     current_tokens = 0
-    for unit, tokens, starts_paragraph in units:
+    for unit, tokens, separator in units:
         if current and (current_tokens + tokens > budget or current_tokens >= target):
             pieces.append(current)
             current, current_tokens = "", 0
         if current:
-            current += "\n\n" if starts_paragraph else " "
+            current += separator
         current += unit
         current_tokens += tokens
     if current:
@@ -127,37 +129,49 @@ def _split_text(text: str, budget: int, model) -> list[str]:
     return pieces
 
 
-def _units(text: str, budget: int, model) -> list[tuple[str, int, bool]]:
+def _units(text: str, budget: int, model) -> list[tuple[str, int, str]]:
     """Break text into paragraphs, and paragraphs over budget into sentences, then word runs.
 
-    Each unit comes with its token count and whether it starts a paragraph.
+    Each unit comes with its token count and the white space that preceded
+    it, so joined units keep the line breaks of code and lists.
     """
     paragraphs = [paragraph.strip() for paragraph in _PARAGRAPH_BREAK.split(text) if paragraph.strip()]
     counts = [count - 2 for count in model.token_counts(paragraphs)]
-    units: list[tuple[str, int, bool]] = []
+    units: list[tuple[str, int, str]] = []
     for paragraph, tokens in zip(paragraphs, counts, strict=True):
         if tokens <= budget:
-            units.append((paragraph, tokens, True))
+            units.append((paragraph, tokens, PARAGRAPH_SEPARATOR))
             continue
-        sentences = [sentence for sentence in _SENTENCE_END.split(paragraph) if sentence]
-        sentence_counts = [count - 2 for count in model.token_counts(sentences)]
-        pieces: list[tuple[str, int]] = []
-        for sentence, sentence_tokens in zip(sentences, sentence_counts, strict=True):
+        sentences = _with_separators(_SENTENCE_END.split(paragraph))
+        sentence_counts = [count - 2 for count in model.token_counts([sentence for sentence, _ in sentences])]
+        pieces: list[tuple[str, int, str]] = []
+        for (sentence, separator), sentence_tokens in zip(sentences, sentence_counts, strict=True):
             if sentence_tokens <= budget:
-                pieces.append((sentence, sentence_tokens))
+                pieces.append((sentence, sentence_tokens, separator))
             else:
-                pieces.extend(_word_runs(sentence, sentence_tokens, budget))
-        units.extend((piece, piece_tokens, index == 0) for index, (piece, piece_tokens) in enumerate(pieces))
+                pieces.extend(_word_runs(sentence, separator, sentence_tokens, budget))
+        units.append((pieces[0][0], pieces[0][1], PARAGRAPH_SEPARATOR))
+        units.extend(pieces[1:])
     return units
 
 
-def _word_runs(sentence: str, tokens: int, budget: int) -> list[tuple[str, int]]:
-    """Cut an over-long sentence (often a code line or a table) into runs of words of about ``budget`` tokens."""
-    words = sentence.split()
+def _with_separators(parts: list[str]) -> list[tuple[str, str]]:
+    """Pair each text from ``re.split`` on a captured separator with the separator that preceded it."""
+    pairs = [(parts[0], "")]
+    for index in range(1, len(parts) - 1, 2):
+        pairs.append((parts[index + 1], parts[index]))
+    return [(text, separator) for text, separator in pairs if text]
+
+
+def _word_runs(sentence: str, separator: str, tokens: int, budget: int) -> list[tuple[str, int, str]]:
+    """Cut an over-long sentence (often code or a table) into runs of words of about ``budget`` tokens."""
+    words = _with_separators(_WHITESPACE.split(sentence))
     # Word counts stand in for token counts here, so plan 10% more tokens than counted.
     runs = math.ceil(tokens * 1.1 / budget)
     per_run = max(1, math.ceil(len(words) / runs))
-    return [
-        (" ".join(words[start : start + per_run]), min(budget, math.ceil(tokens * per_run / len(words))))
-        for start in range(0, len(words), per_run)
-    ]
+    result = []
+    for start in range(0, len(words), per_run):
+        run = words[start : start + per_run]
+        text = run[0][0] + "".join(space + word for word, space in run[1:])
+        result.append((text, min(budget, math.ceil(tokens * len(run) / len(words))), separator if start == 0 else run[0][1]))
+    return result

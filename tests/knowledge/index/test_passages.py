@@ -80,3 +80,14 @@ def test_small_sibling_sections_merge() -> None:
 
 def test_document_without_text_gives_no_passages() -> None:
     assert split_document(ExtractedDocument("empty.md", "Empty", [], "markdown")) == []
+
+
+def test_split_code_keeps_line_breaks() -> None:
+    code = "\n".join(f"    result_{index} = compute_value(index={index}, retries=3)" for index in range(60))
+    passages = split_document(ExtractedDocument("code.md", "Code", [Section(("Example",), code)], "markdown"))
+
+    assert len(passages) > 1
+    for passage in passages:
+        assert passage.text.count("\n") >= 3
+        assert _tokens(embedding_text(passage)) <= MAX_TOKENS
+    assert "\n".join(passage.text for passage in passages).split() == code.split()
