@@ -239,6 +239,7 @@ def test_show_json_shape(run, config_file: Path) -> None:
         "slack",
         "notion",
         "documents",
+        "chat",
         "path",
         "exists",
         "key_lines",
