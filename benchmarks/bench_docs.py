@@ -171,11 +171,12 @@ def main() -> None:
 
     if not arguments.skip_latency:
         # Grow a copy of the SQLite file, so a reused store keeps only the corpus; search reads no Chroma data.
-        copy = Path(tempfile.mkdtemp(prefix="piper-bench-docs-copy-"))
-        index._store._connection.execute("VACUUM INTO ?", (str(copy / "passages.sqlite3"),))
-        grown = KnowledgeIndex(copy)
-        grow(grown, arguments.passages)
-        report["latency"] = latency(grown, questions)
+        with tempfile.TemporaryDirectory(prefix="piper-bench-docs-copy-") as copy:
+            index._store._connection.execute("VACUUM INTO ?", (str(Path(copy) / "passages.sqlite3"),))
+            grown = KnowledgeIndex(Path(copy))
+            grow(grown, arguments.passages)
+            report["latency"] = latency(grown, questions)
+            grown.close()
     print(json.dumps(report, indent=1))
 
 
