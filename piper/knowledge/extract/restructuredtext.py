@@ -21,6 +21,7 @@ from piper.knowledge.model import ExtractedDocument, Section
 _DIRECTIVE_NAME = re.compile(r"^\s*\.\.\s+([A-Za-z0-9][\w.:+-]*)::", re.MULTILINE)
 _ROLE_NAME = re.compile(r"(?<![\w`]):([A-Za-z0-9](?:[-_.:+]?[A-Za-z0-9]+)*):`")
 _ROLE_TARGET = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.DOTALL)
+_HEADER_FIELD = re.compile(r"^:?([A-Za-z][\w-]*):(?:[ \t]+(.*))?$")
 
 CODE_DIRECTIVES = frozenset({"code-block", "sourcecode", "console", "doctest", "testcode", "testoutput", "prompt"})
 """Sphinx directives whose body is code: kept verbatim instead of being parsed as reStructuredText."""
@@ -61,8 +62,33 @@ def read_rst(path: Path, document: str) -> ExtractedDocument:
     _collect(tree, (), sections)
 
     top_sections = [child for child in tree.children if isinstance(child, nodes.section)]
-    title = _section_title(top_sections[0]) if top_sections else title_from_path(path)
+    title = _header_title(source) or (_section_title(top_sections[0]) if top_sections else title_from_path(path))
     return ExtractedDocument(path=document, title=title, sections=sections, kind="rst")
+
+
+def _header_title(source: str) -> str | None:
+    """Return the ``Title:`` field of a header block at the top of the file, as PEPs start.
+
+    The header is RFC 2822 style ("PEP: 8", "Title: ...", continuation lines
+    indented) or a reStructuredText field list (":Title: ..."). Its first
+    field must come on the first non-blank line, and a blank line ends it.
+    """
+    fields: dict[str, list[str]] = {}
+    current = ""
+    for line in source.lstrip("\ufeff").splitlines():
+        if not line.strip():
+            if fields:
+                break
+            continue
+        field = _HEADER_FIELD.match(line)
+        if field:
+            current = field.group(1).lower()
+            fields.setdefault(current, [(field.group(2) or "").strip()])
+        elif fields and line[:1] in " \t":
+            fields[current].append(line.strip())
+        else:
+            return None  # Not a header block: ordinary text or a heading comes first.
+    return " ".join(fields.get("title", [])) or None
 
 
 def _collect(node: Any, heading_path: tuple[str, ...], sections: list[Section]) -> None:
