@@ -70,6 +70,36 @@ def test_rst_pep_and_rfc_roles(tmp_path: Path) -> None:
     assert extract(path).sections[0].text == "See PEP 8, HTTP semantics and WSGI."
 
 
+def test_rst_pep_header_gives_title(tmp_path: Path) -> None:
+    path = tmp_path / "pep-0572.rst"
+    path.write_text(
+        "PEP: 572\nTitle: Assignment Expressions,\n    the Walrus\nAuthor: Chris Angelico <rosuav@gmail.com>\nStatus: Final\n\n\n"
+        "Abstract\n========\n\nThis is a proposal for creating a way to assign to variables within an expression.\n\n"
+        "Rationale\n=========\n\nNaming the result of an expression is an important part of programming.\n\n"
+        "Syntax\n------\n\nIn most contexts where arbitrary Python expressions can be used, a named expression can appear.\n"
+    )
+
+    document = extract(path)
+
+    assert document.title == "Assignment Expressions, the Walrus"
+    assert headings(document) == [(), ("Abstract",), ("Rationale",), ("Rationale", "Syntax")]
+    assert "PEP: 572" in text_under(document, ())
+
+
+def test_rst_field_list_title(tmp_path: Path) -> None:
+    path = tmp_path / "design.rst"
+    path.write_text(":Title: Search redesign\n:Author: Ana\n\nMotivation\n==========\n\nSearch is slow.\n")
+
+    assert extract(path).title == "Search redesign"
+
+
+def test_rst_colon_heading_not_header(tmp_path: Path) -> None:
+    path = tmp_path / "faq.rst"
+    path.write_text("Note: read this\n===============\n\nTitle: not a field here.\n")
+
+    assert extract(path).title == "Note: read this"
+
+
 def test_text_file_in_rst_read_as_rst(tmp_path: Path) -> None:
     path = tmp_path / "pep-0008.txt"
     path.write_text("Style Guide\n===========\n\nIntro.\n\nIndentation\n-----------\n\nUse 4 spaces.\n")
@@ -220,9 +250,27 @@ def test_csv_rows_with_column_names(tmp_path: Path) -> None:
     document = extract(path)
 
     assert document.kind == "csv"
-    assert headings(document) == [("Columns",), ("Rows 1-10",), ("Rows 11-12",)]
+    assert headings(document) == [("Columns",), ("Rows 1-9",), ("Rows 10-12",)]
     assert text_under(document, ("Columns",)) == "city, revenue"
-    assert text_under(document, ("Rows 11-12",)) == "city: City10; revenue: 100\ncity: City11; revenue: 110"
+    assert text_under(document, ("Rows 10-12",)) == "city: City9; revenue: 90\n\ncity: City10; revenue: 100\n\ncity: City11; revenue: 110"
+
+
+def test_csv_passages_hold_whole_rows(tmp_path: Path) -> None:
+    from piper.knowledge.passages import split_document
+
+    path = tmp_path / "requests.csv"
+    rows = "".join(f"{number},Single sign-on with SAML for team {number},{number * 3},planned,2024-05-{number % 28 + 1:02d}\n" for number in range(40))
+    path.write_text("id,title,votes,status,created\n" + rows)
+
+    passages = split_document(extract(path))
+
+    # A merged short section puts its heading line ("Rows 1-2") above its first row.
+    chunks = [chunk.split("\n")[-1] for passage in passages for chunk in passage.text.split("\n\n")]
+    written_rows = [chunk for chunk in chunks if chunk.startswith("id: ")]
+    assert len(written_rows) == 40
+    for row in written_rows:
+        assert row.startswith("id: ")
+        assert row.endswith(tuple(f"created: 2024-05-{day:02d}" for day in range(1, 29)))
 
 
 def test_unsupported_extension_raises(tmp_path: Path) -> None:

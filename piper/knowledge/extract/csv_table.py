@@ -13,6 +13,18 @@ from piper.knowledge.extract.text_files import read_text, title_from_path
 from piper.knowledge.model import ExtractedDocument, Section
 
 ROWS_PER_SECTION = 10
+"""Maximum rows in one section; rows with long values get fewer (see SECTION_CHARACTERS)."""
+
+SECTION_CHARACTERS = 240
+"""Target length of a section's written rows, so that one section usually fits one passage.
+
+Written rows such as ``id: 20; votes: 58; created: 2024-05-15`` run about
+2.5 characters per token of the embedding model, and a passage has room for about
+96 tokens of text after its title and heading.
+"""
+
+ROW_SEPARATOR = "\n\n"
+"""Rows are separate paragraphs, so a section too long for one passage is cut between rows, not inside one."""
 SNIFF_BYTES = 64 * 1024
 
 
@@ -44,9 +56,11 @@ def read_csv(path: Path, document: str) -> ExtractedDocument:
     sections: list[Section] = []
     if header:
         sections.append(Section(heading_path=("Columns",), text=", ".join(header)))
-    for start in range(0, len(rows), ROWS_PER_SECTION):
-        group = rows[start:start + ROWS_PER_SECTION]
-        lines = ["; ".join(f"{name}: {value.strip()}" for name, value in zip(header, row) if value.strip()) for row in group]
-        heading = f"Rows {start + 1}-{start + len(group)}"
-        sections.append(Section(heading_path=(heading,), text="\n".join(line for line in lines if line)))
+    written = ["; ".join(f"{name}: {value.strip()}" for name, value in zip(header, row) if value.strip()) for row in rows]
+    average = sum(len(line) for line in written) / len(written) if written else 1
+    per_section = max(1, min(ROWS_PER_SECTION, int(SECTION_CHARACTERS // max(average, 1))))
+    for start in range(0, len(written), per_section):
+        group = written[start:start + per_section]
+        heading = f"Rows {start + 1}-{start + len(group)}" if len(group) > 1 else f"Row {start + 1}"
+        sections.append(Section(heading_path=(heading,), text=ROW_SEPARATOR.join(line for line in group if line)))
     return ExtractedDocument(path=document, title=title_from_path(path), sections=sections, kind="csv")
