@@ -90,8 +90,8 @@ def list_documents(json_flag: bool = typer.Option(False, "--json", help=JSON_HEL
         record = state.record
         note = {"present": "", "modified": "  [modified on disk: run piper docs add again]", "missing": "  [missing on disk: piper docs rm removes it]"}[state.on_disk]
         status = "" if record.status == "ready" else "  [half indexed: piper docs add repairs it]"
-        typer.echo(f"{record.display_path}  {record.title!r}  {record.kind}, {record.passage_count} passages{status}{note}")
-    typer.echo(f"{len(states)} documents.")
+        typer.echo(f"{record.display_path}  {record.title!r}  {record.kind}, {_count(record.passage_count, 'passage')}{status}{note}")
+    typer.echo(f"{_count(len(states), 'document')}.")
 
 
 @app.command("rm")
@@ -269,20 +269,38 @@ def _print_passage(number: int, result: SearchResult) -> None:
 
 def _print_add_report(report: AddReport, *, verb: str) -> None:
     if report.repaired:
-        typer.echo(f"Repaired {len(report.repaired)} documents an interrupted run had left half done.")
-    changed = len(report.added) + len(report.updated)
-    parts = [f"{verb} {changed} documents ({report.passages} passages)"]
-    if report.updated and report.added:
-        parts.append(f"{len(report.updated)} of them changed since the last add")
-    if report.unchanged:
-        parts.append(f"{len(report.unchanged)} unchanged")
-    typer.echo(", ".join(parts) + ".")
+        typer.echo(f"Repaired {_count(len(report.repaired), 'document')} an interrupted run had left half done.")
+    typer.echo(_add_summary(report, verb=verb))
     if report.skipped:
         typer.echo(f"Skipped {len(report.skipped)}:")
         for skip in report.skipped[:SKIPS_SHOWN]:
             typer.echo(f"  {skip.path}: {skip.reason}")
         if len(report.skipped) > SKIPS_SHOWN:
             typer.echo(f"  ... and {len(report.skipped) - SKIPS_SHOWN} more (--json lists them all).")
+
+
+def _add_summary(report: AddReport, *, verb: str) -> str:
+    """Return one sentence on what an add or a reindex changed, such as "Updated 1 changed document (3 passages), 9 unchanged."."""
+    passages = f"({_count(report.passages, 'passage')})"
+    if verb != "Added":
+        changes = f"{verb} {_count(len(report.added) + len(report.updated), 'document')} {passages}"
+    elif report.added and report.updated:
+        changes = f"Added {_count(len(report.added), 'document')} and updated {_count(len(report.updated), 'changed document')} {passages}"
+    elif report.updated:
+        changes = f"Updated {_count(len(report.updated), 'changed document')} {passages}"
+    elif report.added:
+        changes = f"Added {_count(len(report.added), 'document')} {passages}"
+    elif report.unchanged:
+        return f"Nothing to add: {_count(len(report.unchanged), 'document')} unchanged."
+    else:
+        return "No documents added."
+    if report.unchanged:
+        changes += f", {len(report.unchanged)} unchanged"
+    return changes + "."
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 class _BarProgress:

@@ -62,8 +62,21 @@ def test_add_twice_reports_unchanged(run_piper: Runner, docs: Path) -> None:
     result = run_piper("docs", "add", "docs")
 
     assert result.exit_code == 0
-    assert "Added 0 documents (0 passages), 3 unchanged." in result.stdout
+    assert result.stdout.startswith("Nothing to add: 3 documents unchanged.\n")
     assert "docs/.secret.md: hidden" in result.stdout
+
+
+def test_add_changed_file_reports_update(run_piper: Runner, docs: Path) -> None:
+    run_piper("docs", "add", "docs")
+    (docs / "billing.md").write_text("# Billing\n\nInvoices are sent on the first working day of the month.\n")
+    (docs / "roadmap.md").write_text("# Roadmap\n\nSingle sign-on ships in the third quarter.\n")
+
+    both = run_piper("docs", "add", "docs")
+    (docs / "billing.md").write_text("# Billing\n\nInvoices are sent on the last working day of the month.\n")
+    updated = run_piper("docs", "add", "docs")
+
+    assert both.stdout.startswith("Added 1 document and updated 1 changed document (2 passages), 2 unchanged.\n")
+    assert updated.stdout.startswith("Updated 1 changed document (1 passage), 3 unchanged.\n")
 
 
 def test_add_missing_path_exit_2(run_piper: Runner, docs: Path) -> None:
