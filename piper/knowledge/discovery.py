@@ -1,7 +1,8 @@
 """Finding the files that ``piper docs add`` reads, and the reason for every file it skips.
 
 Folders are walked recursively. Hidden files and folders (names starting
-with ``.``), files of unknown types, binary files, empty files and files
+with ``.``), dependency and cache folders (``node_modules``, Python virtual
+environments), files of unknown types, binary files, empty files and files
 over the size limit are skipped. A symbolic link is followed only while its
 target stays inside the folder being added, unless ``follow_links`` is set.
 """
@@ -14,6 +15,9 @@ from pathlib import Path
 
 from piper.errors import UsageError
 from piper.knowledge.extract import BINARY_KINDS, kind_of
+
+DEPENDENCY_FOLDERS = frozenset({"node_modules", "__pycache__", "bower_components"})
+"""Folders of installed packages and caches: thousands of third-party READMEs that would drown the user's own documents."""
 
 SNIFF_BYTES = 8192
 """Bytes read from the start of a text file to detect a binary file by a NUL byte, as git and grep do."""
@@ -112,6 +116,9 @@ class _Walker:
             if entry.is_symlink() and not self._link_allowed(path, as_added, root):
                 continue
             if entry.is_dir():
+                if entry.name in DEPENDENCY_FOLDERS or (path / "pyvenv.cfg").is_file():
+                    self.skipped.append(SkippedFile(as_added, "dependency folder; add it by name to read it"))
+                    continue
                 self.walk_folder(path, as_added, root=root)
             elif entry.is_file():
                 self.check_file(path, as_added)

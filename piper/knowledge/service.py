@@ -116,7 +116,7 @@ class KnowledgeBase:
 
         count = await self._index_document(document, file, digest)
         if count == 0:
-            report.skipped.append(SkippedFile(file.display, "no text found (a scanned PDF has no text layer)"))
+            report.skipped.append(SkippedFile(file.display, _no_text_reason(file.kind)))
             return
         report.passages += count
         (report.updated if record is not None else report.added).append(file.display)
@@ -356,3 +356,9 @@ def _disk_state(record: DocumentRecord) -> str:
     if status.st_size != record.size or abs((modified - record.mtime).total_seconds()) > 1e-3:
         return "modified"
     return "present"
+
+
+def _no_text_reason(kind: str) -> str:
+    if kind == "pdf":
+        return "no text found (a scanned PDF has no text layer)"
+    return "no text found besides its title and headings"

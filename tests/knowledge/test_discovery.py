@@ -104,3 +104,22 @@ def test_missing_path_is_usage_error(corpus: Path) -> None:
         discover(["docs", "nope"], max_file_size=LIMIT)
 
     assert "nope" in raised.value.message
+
+
+def test_dependency_folders_skipped(corpus: Path) -> None:
+    (corpus / "web" / "node_modules" / "left-pad").mkdir(parents=True)
+    (corpus / "web" / "node_modules" / "left-pad" / "README.md").write_text("# left-pad\n")
+    (corpus / "web" / "notes.md").write_text("# Web notes\n")
+    (corpus / "env" / "lib").mkdir(parents=True)
+    (corpus / "env" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (corpus / "env" / "lib" / "LICENSE.txt").write_text("MIT\n")
+
+    found = discover(["docs"], max_file_size=LIMIT)
+    named = discover(["docs/web/node_modules"], max_file_size=LIMIT)
+
+    files = [file.display for file in found.files]
+    assert "docs/web/notes.md" in files
+    assert not [path for path in files if "node_modules" in path or path.startswith("docs/env")]
+    assert reasons(found)["docs/web/node_modules"] == "dependency folder; add it by name to read it"
+    assert reasons(found)["docs/env"] == "dependency folder; add it by name to read it"
+    assert [file.display for file in named.files] == ["docs/web/node_modules/left-pad/README.md"]

@@ -239,6 +239,15 @@ async def test_corrupt_pdf_and_outside_link_skipped(knowledge: KnowledgeBase, do
     assert "docs/salaries.md" not in await found_documents(knowledge, "confidential salaries")
 
 
+async def test_heading_only_file_reason(knowledge: KnowledgeBase, docs: Path) -> None:
+    (docs / "stub.md").write_text("# Stub\n\n## To do\n")
+
+    report = await knowledge.add(["docs/stub.md"])
+
+    assert report.added == []
+    assert {skip.path: skip.reason for skip in report.skipped} == {"docs/stub.md": "no text found besides its title and headings"}
+
+
 async def test_search_folder_filter(knowledge: KnowledgeBase, docs: Path, tmp_path: Path) -> None:
     other = tmp_path / "other"
     other.mkdir()
