@@ -39,6 +39,7 @@ MIN_PROSE_SHARE = 0.6
 """Share of a sentence's tokens that must be plain words; code and signatures fall below it."""
 
 _PLAIN_WORD = re.compile(r"^[\"'(]?[A-Za-z][a-z'-]*[,.;:!?\"')]*$")
+_LIST_MARKER = re.compile(r"^(?:[-*•]|\d+[.)])\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z0-9\"'(\[])")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_'-]*|\d+")
 STOP_WORDS = frozenset(
@@ -71,11 +72,11 @@ def split_sentences(text: str) -> list[str]:
     """Split prose into sentences at ., ! or ? followed by space and a capital, digit or quote.
 
     Paragraph and line breaks inside lists also end a sentence, so a bullet
-    item never runs into the next one.
+    item never runs into the next one. List markers ("-", "1.") are dropped.
     """
     sentences: list[str] = []
     for block in re.split(r"\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)", text):
-        flat = " ".join(block.split())
+        flat = _LIST_MARKER.sub("", " ".join(block.split()))
         sentences.extend(part.strip() for part in _SENTENCE_END.split(flat) if part.strip())
     return sentences
 

@@ -24,7 +24,13 @@ DOCUMENT = ExtractedDocument(
 
 def test_split_sentences_keeps_abbreviated_code() -> None:
     assert split_sentences("Call foo.bar() first. Then stop!\n\n- one item\n- another item") == [
-        "Call foo.bar() first.", "Then stop!", "- one item", "- another item",
+        "Call foo.bar() first.", "Then stop!", "one item", "another item",
+    ]
+
+
+def test_split_sentences_drops_list_markers() -> None:
+    assert split_sentences("Goals:\n\n* Support Okta.\n2. Reduce tickets by 40%.\n• Ship in Q4.") == [
+        "Goals:", "Support Okta.", "Reduce tickets by 40%.", "Ship in Q4.",
     ]
 
 
