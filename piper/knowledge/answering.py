@@ -182,7 +182,15 @@ async def summarize_document(
 
 
 def extractive(document: ExtractedDocument, display_path: str, settings: Settings) -> Summary:
-    """Summarise by picking the document's most representative sentences."""
+    """Summarise by picking the document's most representative sentences, or for a CSV file by describing its columns."""
+    if document.kind == "csv":
+        from pathlib import Path
+
+        from piper.knowledge.csv_analysis import table_summary
+
+        sentences = [{"text": text, "heading": "Columns"} for text in table_summary(Path(document.path))]
+        return Summary(display_path, document.title, " ".join(sentence["text"] for sentence in sentences), "extractive", sentences)
+
     chosen = extractive_summary(document, sentences=settings.documents.summary_sentences)
     sentences = [{"text": sentence.text, "heading": sentence.heading} for sentence in chosen]
     summary = " ".join(sentence.text for sentence in chosen)

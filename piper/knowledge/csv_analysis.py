@@ -124,3 +124,32 @@ def _parse_datetime(value: str) -> dt.datetime:
     if len(value) < 16 or value[4] != "-":
         raise ValueError(value)
     return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def table_summary(path: Path) -> list[str]:
+    """Describe a CSV file in sentences: its size and columns, then one sentence per column.
+
+    An extractive summary of a table would pick a few arbitrary rows, so
+    the offline summary of a CSV file is this description instead.
+    """
+    analysis = analyze_csv(path)
+    columns = analysis["columns"]
+    names = ", ".join(column["name"] for column in columns)
+    sentences = [f"{analysis['rows']} rows and {len(columns)} columns: {names}."]
+    for column in columns:
+        sentences.append(_column_sentence(column))
+    return sentences
+
+
+def _column_sentence(column: dict[str, Any]) -> str:
+    facts = [f"{column['type']}, {column['distinct']} distinct values"]
+    if column["nulls"]:
+        facts.append(f"{column['nulls']} empty")
+    if "min" in column:
+        facts.append(f"from {column['min']:g} to {column['max']:g}, mean {column['mean']:.4g}")
+    elif "earliest" in column:
+        facts.append(f"from {column['earliest']} to {column['latest']}")
+    elif column["top_values"] and column["distinct"] < column["count"]:
+        top = ", ".join(f"{value['value']} ({value['count']})" for value in column["top_values"][:3])
+        facts.append(f"most often {top}")
+    return f"{column['name']}: " + "; ".join(facts) + "."

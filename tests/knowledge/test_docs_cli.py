@@ -215,6 +215,20 @@ def test_summarize_offline_extractive(run_piper: Runner, docs: Path) -> None:
     assert "ERR-4012" in data["summary"]
 
 
+def test_summarize_offline_csv_columns(run_piper: Runner, docs: Path) -> None:
+    run_piper("docs", "add", "docs")
+
+    data = run_piper("docs", "summarize", "sales.csv", "--json").json()["data"]
+
+    assert data["method"] == "extractive"
+    assert [sentence["text"] for sentence in data["sentences"]] == [
+        "3 rows and 3 columns: region, revenue, closed.",
+        "region: text, 2 distinct values; most often EMEA (2), APAC (1).",
+        "revenue: float, 2 distinct values; 1 empty; from 80 to 120.5, mean 100.2.",
+        "closed: date, 3 distinct values; from 2026-01-10 to 2026-02-20.",
+    ]
+
+
 def test_summarize_llm_gets_quoted_document(run_piper: Runner, docs: Path, llm: LLMServer) -> None:
     run_piper("docs", "add", "docs")
     llm.queue(ok("New hires get a laptop and a buddy."))
