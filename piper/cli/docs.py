@@ -291,7 +291,11 @@ def _add_summary(report: AddReport, *, verb: str) -> str:
     elif report.added:
         changes = f"Added {_count(len(report.added), 'document')} {passages}"
     elif report.unchanged:
-        return f"Nothing to add: {_count(len(report.unchanged), 'document')} unchanged."
+        summary = f"Nothing to add: {_count(len(report.unchanged), 'document')} unchanged."
+        if report.embedded:
+            # An interrupted add leaves passages searchable by keyword only; this run embedded them.
+            summary += f" Embedded {_count(report.embedded, 'passage')} that an interrupted run had left without embeddings."
+        return summary
     else:
         return "No documents added."
     if report.unchanged:

@@ -361,3 +361,26 @@ def test_first_ctrl_c_stops_at_next_file() -> None:
             os.kill(os.getpid(), signal.SIGINT)
 
     assert signal.getsignal(signal.SIGINT) is before
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        ({"added": 1, "passages": 1}, "Added 1 document (1 passage)."),
+        ({"unchanged": 2, "embedded": 40}, "Nothing to add: 2 documents unchanged. Embedded 40 passages that an interrupted run had left without embeddings."),
+        ({}, "No documents added."),
+    ],
+    ids=["one-added", "embeddings-resumed", "nothing-found"],
+)
+def test_add_summary_sentence(counts: dict[str, int], expected: str) -> None:
+    from piper.cli.docs import _add_summary
+    from piper.knowledge.reports import AddReport
+
+    report = AddReport(
+        added=[f"docs/new-{number}.md" for number in range(counts.get("added", 0))],
+        unchanged=[f"docs/old-{number}.md" for number in range(counts.get("unchanged", 0))],
+        passages=counts.get("passages", 0),
+        embedded=counts.get("embedded", 0),
+    )
+
+    assert _add_summary(report, verb="Added") == expected
