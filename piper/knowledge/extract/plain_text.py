@@ -31,7 +31,7 @@ def looks_like_rst(text: str) -> bool:
 
 
 def read_plain_text(path: Path, document: str) -> ExtractedDocument:
-    """Read a text file; the first short line becomes the title when it is a paragraph of its own."""
+    """Read a text file; the first short line becomes the title when it is a paragraph of its own and no sentence."""
     text = read_text(path)
     if looks_like_rst(text):
         from piper.knowledge.extract.restructuredtext import read_rst
@@ -41,7 +41,9 @@ def read_plain_text(path: Path, document: str) -> ExtractedDocument:
     body = squeeze_blank_lines(text)
     title = title_from_path(path)
     first_paragraph, _, rest = body.partition("\n\n")
-    if first_paragraph and "\n" not in first_paragraph and len(first_paragraph) <= MAX_TITLE_LENGTH and rest:
+    # A first line ending in a full stop is a sentence of the body, not a title.
+    is_title = "\n" not in first_paragraph and len(first_paragraph) <= MAX_TITLE_LENGTH and not first_paragraph.rstrip().endswith(".")
+    if first_paragraph and is_title and rest:
         title = first_paragraph.strip()
         body = rest
     sections = [Section(heading_path=(), text=body)] if body else []
