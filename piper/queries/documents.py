@@ -66,7 +66,7 @@ async def list_documents(context: QueryContext, entities: dict[str, Any]) -> Que
     lines = [f"{len(states)} documents in the knowledge base:"]
     for state in states[:LISTED_DOCUMENTS]:
         note = "" if state.on_disk == "present" else f" ({state.on_disk} on disk)"
-        lines.append(f"- **{state.record.title}** ({state.record.display_path}, {state.record.passage_count} passages){note}")
+        lines.append(f"- **{state.record.title}** ({state.record.display_path}, {state.record.passage_count} {'passage' if state.record.passage_count == 1 else 'passages'}){note}")
     if len(states) > LISTED_DOCUMENTS:
         lines.append(f"- ... and {len(states) - LISTED_DOCUMENTS} more ('piper docs list' shows all).")
     return QueryAnswer("\n".join(lines), data)

@@ -291,6 +291,7 @@ def test_chat_list_documents(run_piper: Runner, docs: Path) -> None:
     assert reply["intent"]["action"] == "list_documents"
     assert reply["result"]["count"] == 3
     assert "docs/sales.csv" in reply["message"]
+    assert "(docs/billing.md, 1 passage)" in reply["message"]
 
 
 def test_chat_summarize_document(run_piper: Runner, docs: Path) -> None:
