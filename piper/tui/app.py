@@ -37,6 +37,14 @@ logger = logging.getLogger(__name__)
 WIDE_LAYOUT_COLUMNS = 100
 """At this terminal width or more the conversation list starts shown; below it starts hidden."""
 
+PRIORITY_ACTIONS = frozenset({"cancel", "quit"})
+"""Actions whose keys work on every screen, because Textual checks only the app's priority bindings
+while a modal panel or dialog is open.
+
+NOTE: a priority key reaches the app before the input, so a letter bound to one of these actions
+could no longer be typed; ``chat.keys`` does not reject that yet.
+"""
+
 TURN_GROUP = "turn"
 BACKEND_GROUP = "backend"
 
@@ -54,7 +62,7 @@ class PiperChatApp(App[None]):
     TITLE = "Piper"
     COMMANDS = App.COMMANDS | {_chat_commands_provider}
     BINDINGS = [
-        Binding(ACTIONS[action].key, action, ACTIONS[action].description, id=action, priority=action == "cancel")
+        Binding(ACTIONS[action].key, action, ACTIONS[action].description, id=action, priority=action in PRIORITY_ACTIONS)
         for action in ACTIONS
         if action not in PANEL_ACTIONS
     ]

@@ -394,3 +394,35 @@ async def test_conversation_list_hidden_narrow(make_app: AppFactory) -> None:
         await pilot.press("ctrl+b")
 
         assert not listing.has_class("-hidden")
+
+
+@pytest.mark.parametrize("panel_key", ["ctrl+t", "ctrl+s", "f1"])
+async def test_quit_key_from_panel(make_app: AppFactory, panel_key: str) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await send(app, pilot, "add a todo to call Grace")
+        await settle(app, pilot)
+        await pilot.press(panel_key)
+        await settle(app, pilot)
+
+        assert app.screen.is_modal
+
+        await pilot.press("ctrl+q")
+        await wait_for(lambda: app.return_code is not None)
+
+        assert app.return_code == 0
+        assert app.backend is None
+
+
+async def test_quit_key_during_confirmation(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await send(app, pilot, "add a todo to call Grace")
+        await settle(app, pilot)
+        await send(app, pilot, "delete the grace todo")
+        await wait_for(lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("ctrl+q")
+        await wait_for(lambda: app.return_code is not None)
+
+        assert app.return_code == 0
+    assert await todo_texts() == ["call Grace"]
