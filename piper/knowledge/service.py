@@ -259,6 +259,7 @@ class KnowledgeBase:
 
         Raises:
             UsageError: for an empty query or a ``k`` below 1.
+            NotFoundError: when ``folder`` contains no document of the knowledge base.
         """
         if not query.strip():
             raise UsageError("The search query is empty.", hint="Give the words to search for, in quotes.")
@@ -273,6 +274,11 @@ class KnowledgeBase:
         # Passages of documents not ready (or without a record) may take places in the ranking; ask for enough.
         hidden = len(self.index.documents() - set(ready))
         scope = os.path.abspath(folder) if folder is not None else None
+        if scope is not None and not any(path == scope or path.startswith(os.path.join(scope, "")) for path in ready):
+            raise NotFoundError(
+                f"No document in the knowledge base is in the folder {folder} ({scope}).",
+                hint="Give a folder that 'piper docs list' shows documents in, relative to the current folder or absolute.",
+            )
         hits: list[SearchHit] = self.index.search(query, k=limit + (limit if hidden else 0), folder=scope)
 
         results = []

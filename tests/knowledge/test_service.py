@@ -255,6 +255,16 @@ async def test_search_folder_filter(knowledge: KnowledgeBase, docs: Path, tmp_pa
     await knowledge.add(["docs", "other"])
 
     assert {result.document for result in await knowledge.search("ERR-4012", folder="other")} == {"other/errors.md"}
+    assert {result.document for result in await knowledge.search("ERR-4012", k=2, folder=str(tmp_path))} == {"other/errors.md", "docs/billing.md"}
+
+
+async def test_search_unknown_folder_raises(knowledge: KnowledgeBase, docs: Path, tmp_path: Path) -> None:
+    await knowledge.add(["docs"])
+
+    with pytest.raises(NotFoundError) as raised:
+        await knowledge.search("ERR-4012", folder="doc")
+
+    assert raised.value.message == f"No document in the knowledge base is in the folder doc ({tmp_path / 'doc'})."
 
 
 async def test_find_by_title_and_name(knowledge: KnowledgeBase, docs: Path) -> None:
