@@ -151,7 +151,7 @@ class _Walker:
         if status.st_size > self.max_file_size:
             limit = self.max_file_size / (1024 * 1024)
             self.skipped.append(
-                SkippedFile(display, f"{status.st_size / (1024 * 1024):.1f} MB, over the {limit:g} MB limit (documents.max_file_size_mb)")
+                SkippedFile(display, f"{status.st_size / (1024 * 1024):.1f} MB, over the {limit:g} MB limit; raise documents.max_file_size_mb in PIPER.user.md to read it")
             )
             return
         if status.st_size == 0:

@@ -52,7 +52,7 @@ def test_skips_with_reasons(corpus: Path) -> None:
     assert found["docs/.git"] == "hidden"
     assert found["docs/.draft.md"] == "hidden"
     assert found["docs/data.txt"] == "binary file (contains NUL bytes)"
-    assert found["docs/huge.md"].endswith("MB limit (documents.max_file_size_mb)")
+    assert found["docs/huge.md"].endswith("MB limit; raise documents.max_file_size_mb in PIPER.user.md to read it")
     assert found["docs/empty.md"] == "empty file"
     assert found["docs/photo.png"] == "unsupported file type .png"
     assert "docs/.git/notes.md" not in found
