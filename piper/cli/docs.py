@@ -55,7 +55,7 @@ def add(
     follow_links: bool = typer.Option(False, "--follow-links", help="Also follow symbolic links that point outside an added folder."),
     json_flag: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
-    """Add files to the knowledge base: markdown, reStructuredText, text, HTML, PDF, Word (.docx) and CSV."""
+    """Add files to the knowledge base: markdown, reStructuredText, text, HTML, PDF, Word (.docx) and CSV or TSV."""
     output.set_json_mode(json_flag)
 
     async def run() -> AddReport:

@@ -283,6 +283,16 @@ def test_csv_passages_hold_whole_rows(tmp_path: Path) -> None:
         assert row.endswith(tuple(f"created: 2024-05-{day:02d}" for day in range(1, 29)))
 
 
+def test_tsv_read_as_csv(tmp_path: Path) -> None:
+    path = tmp_path / "requests.TSV"
+    path.write_text("feature\tvotes\nDark mode\t12\nSSO\t40\n")
+
+    document = extract(path)
+
+    assert document.kind == "csv"
+    assert text_under(document, ("Rows 1-2",)) == "feature: Dark mode; votes: 12\n\nfeature: SSO; votes: 40"
+
+
 def test_unsupported_extension_raises(tmp_path: Path) -> None:
     path = tmp_path / "image.png"
     path.write_bytes(b"\x89PNG")

@@ -30,6 +30,7 @@ KINDS: dict[str, str] = {
     ".pdf": "pdf",
     ".docx": "docx",
     ".csv": "csv",
+    ".tsv": "csv",  # The CSV reader detects the tab delimiter.
 }
 """File extension (lower case) to document kind."""
 
