@@ -24,6 +24,8 @@ K_HELP = "Number of passages to show (default: documents.search_results, 5)."
 SKIPS_SHOWN = 20
 """Skipped files listed in plain output; --json lists them all."""
 
+EMPTY_MESSAGE = "The knowledge base is empty. Add documents with: piper docs add PATH"
+
 SNIPPET_CHARACTERS = 400
 """Characters of a passage shown in plain search output."""
 
@@ -84,7 +86,7 @@ def list_documents(json_flag: bool = typer.Option(False, "--json", help=JSON_HEL
         output.print_success({"documents": [state.to_json() for state in states], "count": len(states)})
         return
     if not states:
-        typer.echo("The knowledge base is empty. Add documents with: piper docs add PATH")
+        typer.echo(EMPTY_MESSAGE)
         return
     for state in states:
         record = state.record
@@ -142,16 +144,17 @@ def search(
     output.set_json_mode(json_flag)
     _check_k(k)
 
-    async def run() -> list[SearchResult]:
+    async def run() -> tuple[list[SearchResult], bool]:
         async with _knowledge_base() as knowledge:
-            return await knowledge.search(query, k=k, folder=folder)
+            results = await knowledge.search(query, k=k, folder=folder)
+            return results, not results and not await knowledge.database.documents.list()
 
-    results = _run(run())
+    results, empty = _run(run())
     if json_flag:
         output.print_success({"results": [result.to_json() for result in results]})
         return
     if not results:
-        typer.echo("No passage matches. 'piper docs list' shows what is in the knowledge base.")
+        typer.echo(EMPTY_MESSAGE if empty else "No passage matches. 'piper docs list' shows what is in the knowledge base.")
         return
     for number, result in enumerate(results, start=1):
         _print_passage(number, result)
@@ -174,14 +177,15 @@ def ask(
 
         async with _knowledge_base() as knowledge:
             passages = await knowledge.search(question, k=k)
-            return await answer_question(question, passages, knowledge.settings)
+            empty = not passages and not await knowledge.database.documents.list()
+            return await answer_question(question, passages, knowledge.settings), empty
 
-    answer = _run(run())
+    answer, empty = _run(run())
     if json_flag:
         output.print_success(answer.to_json())
         return
     if not answer.passages:
-        typer.echo("No passage matches the question. 'piper docs list' shows what is in the knowledge base.")
+        typer.echo(EMPTY_MESSAGE if empty else "No passage matches the question. 'piper docs list' shows what is in the knowledge base.")
         return
     if answer.answer is None:
         lead = f"The LLM failed ({answer.error}), so here are the most relevant passages" if answer.error else OFFLINE_LEAD
@@ -282,6 +286,8 @@ def _print_add_report(report: AddReport, *, verb: str) -> None:
 def _add_summary(report: AddReport, *, verb: str) -> str:
     """Return one sentence on what an add or a reindex changed, such as "Updated 1 changed document (3 passages), 9 unchanged."."""
     passages = f"({_count(report.passages, 'passage')})"
+    if verb != "Added" and not (report.added or report.updated or report.skipped):
+        return EMPTY_MESSAGE
     if verb != "Added":
         changes = f"{verb} {_count(len(report.added) + len(report.updated), 'document')} {passages}"
     elif report.added and report.updated:

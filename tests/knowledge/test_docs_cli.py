@@ -314,6 +314,15 @@ def test_chat_analyze_csv(run_piper: Runner, docs: Path) -> None:
     assert "**revenue**: float" in reply["message"]
 
 
+def test_empty_knowledge_base_messages(run_piper: Runner, docs: Path) -> None:
+    empty = "The knowledge base is empty. Add documents with: piper docs add PATH\n"
+
+    assert run_piper("docs", "search", "ERR-4012").stdout == empty
+    assert run_piper("docs", "ask", "why do invoices fail?").stdout == empty
+    assert run_piper("docs", "reindex").stdout == empty
+    assert run_piper("docs", "list").stdout == empty
+
+
 def test_chat_empty_knowledge_base(run_piper: Runner, docs: Path) -> None:
     reply = ask(run_piper, "search my documents for ERR-4012")
 
