@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,7 +30,7 @@ def records_at(records: list[DocumentRecord], argument: str) -> list[DocumentRec
 
 
 def best_match(records: list[DocumentRecord], name: str) -> DocumentRecord:
-    """Match by exact path, then file name, then title, then a substring of the title or path."""
+    """Match by exact path, then file name, then title, then a substring of the title or path, then all words of both."""
     requested = name.strip().strip("\"'")
     folded = requested.casefold()
     absolute = os.path.abspath(requested)
@@ -38,6 +39,7 @@ def best_match(records: list[DocumentRecord], name: str) -> DocumentRecord:
         [record for record in records if os.path.basename(record.path).casefold() == folded],
         [record for record in records if Path(record.path).stem.casefold() == folded or record.title.casefold() == folded],
         [record for record in records if folded and (folded in record.title.casefold() or folded in record.display_path.casefold())],
+        [record for record in records if _words(folded) and _words(folded) <= _words(f"{record.title} {record.display_path}")],
     ]
     for matches in tiers:
         if len(matches) == 1:
@@ -54,3 +56,7 @@ def best_match(records: list[DocumentRecord], name: str) -> DocumentRecord:
         hint="Give a path, file name or title that 'piper docs list' shows.",
         details={"document": requested},
     )
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.casefold()))

@@ -277,3 +277,13 @@ async def test_find_by_title_and_name(knowledge: KnowledgeBase, docs: Path) -> N
     with pytest.raises(NotFoundError) as ambiguous:
         await knowledge.find("docs")
     assert ambiguous.value.details["candidates"] == ["docs/billing.md", "docs/onboarding.md"]
+
+
+async def test_find_by_words_of_title(knowledge: KnowledgeBase, docs: Path) -> None:
+    (docs / "sso.md").write_text("# Single Sign-On (SSO) PRD\n\nEnterprise customers need SSO via SAML.\n")
+    await knowledge.add(["docs"])
+
+    assert (await knowledge.find("sso prd")).display_path == "docs/sso.md"
+    assert (await knowledge.find("PRD single sign-on")).display_path == "docs/sso.md"
+    with pytest.raises(NotFoundError):
+        await knowledge.find("sso roadmap")
