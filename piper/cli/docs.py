@@ -65,7 +65,8 @@ def add(
             with _progress(enabled=not json_flag) as progress:
                 return await knowledge.add(paths, follow_links=True if follow_links else None, progress=progress)
 
-    report = _run(run())
+    with _hint_on_interrupt("Documents added so far stay searchable. Run the same 'piper docs add' again to add the rest."):
+        report = _run(run())
     if json_flag:
         output.print_success(report.to_json())
         return
@@ -126,7 +127,8 @@ def reindex(json_flag: bool = typer.Option(False, "--json", help=JSON_HELP)) -> 
             with _progress(enabled=not json_flag) as progress:
                 return await knowledge.reindex(progress=progress)
 
-    report = _run(run())
+    with _hint_on_interrupt("Run 'piper docs reindex' again to finish the rebuild."):
+        report = _run(run())
     if json_flag:
         output.print_success(report.to_json())
         return
@@ -397,6 +399,16 @@ def _progress(*, enabled: bool) -> Iterator[_StopOnInterrupt]:
             yield progress
         finally:
             signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
+def _hint_on_interrupt(hint: str) -> Iterator[None]:
+    """Print on stderr how to finish the work when Ctrl-C stops it, then let the interrupt go on."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        typer.echo(f"Stopped before the end. {hint}", err=True)
+        raise
 
 
 @contextlib.contextmanager

@@ -68,6 +68,7 @@ def test_interrupted_add_repaired(isolated_environment: Path, tmp_path: Path, si
     if signal_number == signal.SIGINT:
         assert process.returncode == 130, stderr
         assert "Traceback" not in stderr
+        assert "Run the same 'piper docs add' again to add the rest." in stderr
     else:
         assert process.returncode == -signal.SIGKILL
 
