@@ -109,7 +109,8 @@ class _Walker:
 
         for entry in entries:
             path = folder / entry.name
-            as_added = os.path.join(display, entry.name)
+            # Adding "." shows "notes.md", not "./notes.md".
+            as_added = entry.name if display == os.curdir else os.path.join(display, entry.name)
             if entry.name.startswith("."):
                 self.skipped.append(SkippedFile(as_added, "hidden"))
                 continue

@@ -123,3 +123,12 @@ def test_dependency_folders_skipped(corpus: Path) -> None:
     assert reasons(found)["docs/web/node_modules"] == "dependency folder; add it by name to read it"
     assert reasons(found)["docs/env"] == "dependency folder; add it by name to read it"
     assert [file.display for file in named.files] == ["docs/web/node_modules/left-pad/README.md"]
+
+
+def test_current_folder_paths_have_no_dot(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(corpus)
+
+    found = discover(["."], max_file_size=LIMIT)
+
+    assert [file.display for file in found.files] == ["guide.md", "report.pdf", "sub/intro.rst"]
+    assert reasons(found)[".git"] == "hidden"
