@@ -7,6 +7,7 @@ credentials, 130 interrupted by Ctrl-C.
 from __future__ import annotations
 
 import sys
+from typing import NoReturn
 
 from piper.cli import output
 from piper.errors import PiperError, UsageError
@@ -83,8 +84,7 @@ def main(argv: list[str] | None = None) -> None:
                 sys.stderr.write(f"{misplaced[0]} is a global option; put it before the command: piper {misplaced[0]} {arguments[0]} ...\n")
         sys.exit(UsageError.exit_code)
     except typer.Abort:
-        sys.stderr.write("Interrupted.\n")
-        sys.exit(EXIT_INTERRUPTED)
+        _report_interrupted(arguments)
     except click_exceptions.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
@@ -96,8 +96,7 @@ def main(argv: list[str] | None = None) -> None:
         output.print_error(exc)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        sys.stderr.write("Interrupted.\n")
-        sys.exit(EXIT_INTERRUPTED)
+        _report_interrupted(arguments)
     except BrokenPipeError:
         _exit_after_closed_stdout()
     except OSError as exc:
@@ -111,5 +110,19 @@ def main(argv: list[str] | None = None) -> None:
     # Typer 0.29 turns Ctrl-C inside a command into Exit(130).
     code = result if isinstance(result, int) else 0
     if code == EXIT_INTERRUPTED:
-        sys.stderr.write("Interrupted.\n")
+        _report_interrupted(arguments)
     sys.exit(code)
+
+
+def _report_interrupted(arguments: list[str]) -> NoReturn:
+    """Say on stderr that Ctrl-C stopped the command and exit 130; with --json, print the error envelope too."""
+    sys.stderr.write("Interrupted.\n")
+    if output.session.json_mode or _argv_requests_json(arguments):
+        # CONTRACTS.md: an error in --json mode still prints the error envelope on stdout.
+        envelope = {"status": "error", "error": "Interrupted.", "details": {"reason": "interrupted"}}
+        try:
+            sys.stdout.write(output.dumps(envelope) + "\n")
+            sys.stdout.flush()
+        except OSError:
+            pass
+    sys.exit(EXIT_INTERRUPTED)
