@@ -41,8 +41,8 @@ PRIORITY_ACTIONS = frozenset({"cancel", "quit"})
 """Actions whose keys work on every screen, because Textual checks only the app's priority bindings
 while a modal panel or dialog is open.
 
-NOTE: a priority key reaches the app before the input, so a letter bound to one of these actions
-could no longer be typed; ``chat.keys`` does not reject that yet.
+NOTE: a priority key reaches the app before the input. A letter bound to one of these actions
+could no longer be typed, and ``chat.keys`` does not reject that yet.
 """
 
 TURN_GROUP = "turn"
@@ -87,6 +87,8 @@ class PiperChatApp(App[None]):
         self._requested_conversation = conversation_id
         self._start_new = new
         self._chat_ready = asyncio.Event()
+        self._quitting = False
+        """True once quit has started; turns it cancels then add no note to the log."""
         self.theme = settings.chat.theme if settings is not None else DEFAULT_THEME
         self.set_keymap({action: key for action, key in self.keys.items() if action not in PANEL_ACTIONS})
 
@@ -114,6 +116,10 @@ class PiperChatApp(App[None]):
         status = self.query_one(StatusBar)
         try:
             await backend.open()
+        except asyncio.CancelledError:
+            # Quitting during the start: an engine left open here would keep aiosqlite's thread alive.
+            await backend.close()
+            raise
         except Exception as error:  # noqa: BLE001 - any failure to start is shown, the app stays usable for reading it
             from piper.errors import PiperError
 
@@ -142,8 +148,37 @@ class PiperChatApp(App[None]):
         Closing it in ``on_unmount`` alone is too late: Textual may cancel the
         close there, and aiosqlite's thread then keeps the process from exiting.
         """
+        self._quitting = True
+        await self._stop_database_workers()
         await self._close_backend()
         self.exit()
+
+    async def _stop_database_workers(self) -> None:
+        """Cancel the start and any running turn, and wait until they have stopped.
+
+        A query cancelled by Textual's exit instead makes SQLAlchemy close the
+        invalidated aiosqlite connection in a shielded task, and asyncio.run
+        then waits for that task forever (seen with SQLAlchemy 2.1.9 and
+        aiosqlite 0.22.1). Cancelled while the loop still runs, the close finishes.
+        """
+        from textual.worker import NoActiveWorker, WorkerCancelled, WorkerFailed, get_current_worker
+
+        try:
+            current: Worker | None = get_current_worker()
+        except NoActiveWorker:
+            current = None
+        stopping = [
+            worker
+            for worker in self.workers
+            if worker.group in (TURN_GROUP, BACKEND_GROUP) and worker.is_running and worker is not current
+        ]
+        for worker in stopping:
+            worker.cancel()
+        for worker in stopping:
+            try:
+                await worker.wait()
+            except (WorkerCancelled, WorkerFailed):
+                pass
 
     async def on_unmount(self) -> None:
         await self._close_backend()
@@ -256,7 +291,7 @@ class PiperChatApp(App[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
-        if worker.group != TURN_GROUP:
+        if worker.group != TURN_GROUP or self._quitting:
             return
         if event.state is WorkerState.CANCELLED:
             self._set_busy(False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -426,3 +428,35 @@ async def test_quit_key_during_confirmation(make_app: AppFactory) -> None:
 
         assert app.return_code == 0
     assert await todo_texts() == ["call Grace"]
+
+
+
+SLOW_START_CHILD = r"""
+import asyncio, sys
+from sqlalchemy import text
+from piper.config import Settings
+from piper.tui.app import PiperChatApp
+from piper.tui.backend import BackendOptions, ChatBackend
+
+class SlowStartBackend(ChatBackend):
+    async def conversations(self):
+        app.run_worker(app.action_quit())
+        async with self.piper.database.session(readonly=True) as session:
+            await session.execute(text(
+                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) SELECT count(*) FROM c"
+            ))
+        return await super().conversations()
+
+settings = Settings()
+app = PiperChatApp(backend_factory=lambda: SlowStartBackend(BackendOptions(settings=settings, warm_up=False)), settings=settings)
+app.run(headless=True, size=(80, 24))
+print("exited")
+"""
+
+
+def test_quit_during_slow_start() -> None:
+    # A query cancelled by quitting must not leave asyncio.run waiting for SQLAlchemy's close of its connection.
+    completed = subprocess.run([sys.executable, "-c", SLOW_START_CHILD], capture_output=True, text=True, timeout=30)
+
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip().endswith("exited")
