@@ -45,6 +45,9 @@ NOTE: a priority key reaches the app before the input. A letter bound to one of 
 could no longer be typed, and ``chat.keys`` does not reject that yet.
 """
 
+FOOTER_FIRST = ("quit", "help")
+"""Actions listed first in the footer, because at 80 columns it cuts off the keys after the sixth."""
+
 TURN_GROUP = "turn"
 BACKEND_GROUP = "backend"
 
@@ -63,7 +66,7 @@ class PiperChatApp(App[None]):
     COMMANDS = App.COMMANDS | {_chat_commands_provider}
     BINDINGS = [
         Binding(ACTIONS[action].key, action, ACTIONS[action].description, id=action, priority=action in PRIORITY_ACTIONS)
-        for action in ACTIONS
+        for action in sorted(ACTIONS, key=lambda action: action not in FOOTER_FIRST)
         if action not in PANEL_ACTIONS
     ]
 

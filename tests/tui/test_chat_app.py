@@ -460,3 +460,17 @@ def test_quit_during_slow_start() -> None:
 
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.strip().endswith("exited")
+
+
+async def test_footer_shows_help_narrow(make_app: AppFactory) -> None:
+    from textual.widgets import Footer
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        footer = app.query_one(Footer)
+        visible = [key for key in footer.query("FooterKey") if key.region.right <= footer.region.right - 12]
+        descriptions = [key.description for key in visible]
+
+        assert "Help" in descriptions
+        assert "Quit" in descriptions
