@@ -91,7 +91,7 @@ class PiperChatApp(App[None]):
         self._start_new = new
         self._chat_ready = asyncio.Event()
         self._quitting = False
-        """True once quit has started; turns it cancels then add no note to the log."""
+        """True once quit has started, so the turns that quit cancels add no note to the log."""
         self.theme = settings.chat.theme if settings is not None else DEFAULT_THEME
         self.set_keymap({action: key for action, key in self.keys.items() if action not in PANEL_ACTIONS})
 
