@@ -31,6 +31,7 @@ from piper.queries.router import READ_ANALYSES, READ_CATEGORIES, QueryRouter
 if TYPE_CHECKING:
     from piper.config import Settings
     from piper.domain.workflow import Workflow
+    from piper.errors import CredentialsError
     from piper.intent.classifier import IntentClassifier
     from piper.storage import Database
     from piper.workflows.engine import OrchestrationEngine
@@ -363,6 +364,14 @@ class Piper:
             return self._reply(turn, built.question, {"performed": False, "clarification": built.to_json()})
 
         workflow = built
+        missing = _missing_credential(workflow)
+        if missing is not None:
+            # Asked before the confirmation: approving a post that cannot be sent wastes the user's yes.
+            message = f"I could not do that: {missing.message} {missing.hint or ''}".strip()
+            await self.engine.cancel_pending(workflow, message)
+            result = {"performed": False, "reason": "missing_credentials", "workflow": workflow.to_json(), **missing.details}
+            return self._reply(turn, message, result, workflow_id=workflow.id)
+
         if requires_confirmation(workflow.type) and not assume_yes:
             entities = workflow.context.get("entities") or {}
             summary = ", ".join(f"{key}: {value}" for key, value in entities.items()) or workflow.type
@@ -524,6 +533,26 @@ def _block_request(text: str, todo_id: int | None) -> tuple[str, dict[str, Any]]
     if reason:
         entities["reason"] = reason.strip()
     return "block_todo", entities
+
+
+_CREDENTIAL_SERVICES = ("github", "slack", "notion")
+"""Task type prefixes whose handlers need that service's token."""
+
+
+def _missing_credential(workflow: Workflow) -> CredentialsError | None:
+    """Return the error for the first task whose service has no token set, or None when all are set."""
+    from piper.errors import CredentialsError
+    from piper.secrets import require_secret
+
+    for task in workflow.tasks:
+        service = task.type.split(".", 1)[0]
+        if service not in _CREDENTIAL_SERVICES:
+            continue
+        try:
+            require_secret(service)
+        except CredentialsError as error:
+            return error
+    return None
 
 
 def _too_unsure_to_write(turn: _Turn) -> bool:

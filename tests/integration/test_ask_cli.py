@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from piper.domain.intent import Action
 from tests.cli_runner import Runner, run_piper  # noqa: F401 - fixture
 
@@ -200,3 +202,15 @@ def test_ask_block_todo_by_id_and_it(run_piper: Runner) -> None:
     assert len(todos) == 2
     assert "_I read this as" not in by_id["message"]
 
+
+
+def test_ask_missing_token_before_confirm(run_piper: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+
+    result = run_piper("ask", "post to #launch: we ship Friday", "--yes", "--json")
+
+    assert result.exit_code == 0
+    data = result.json()["data"]
+    assert data["result"]["performed"] is False
+    assert data["result"]["reason"] == "missing_credentials"
+    assert "piper auth login slack" in data["message"]
