@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from tests.doubles.loopback import QuietHandler
+
 VALID_TOKENS = {
     "github": "ghp_validGithubToken0001",
     "slack": "xoxb-valid-slack-token-0002",
@@ -96,12 +98,7 @@ class ServiceDouble:
 
 
 def _handler_class(double: ServiceDouble) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class names it so
-            pass
-
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             self._serve()
 

@@ -31,6 +31,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from tests.doubles.loopback import QuietHandler
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "github"
 
 RECORDED_API = "https://api.github.com"
@@ -277,12 +279,7 @@ class GitHubServer:
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - BaseHTTPRequestHandler's name
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 server._dispatch(self, "GET")
 

@@ -17,8 +17,10 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any, Literal
+
+from tests.doubles.loopback import QuietHandler, bind_handler
 
 ReplyKind = Literal["text", "error", "invalid_json", "slow", "drop"]
 
@@ -92,7 +94,7 @@ class LLMServer:
         self._replies: deque[Reply] = deque()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(self))
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), bind_handler(_Handler, self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), name="llm-double", daemon=True)
 
@@ -143,24 +145,8 @@ def unused_port() -> int:
         return probe.getsockname()[1]
 
 
-def _handler_class(server: LLMServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(_Handler):
-        double = server
-
-    return Handler
-
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     double: LLMServer
-    protocol_version = "HTTP/1.1"
-
-    def setup(self) -> None:
-        super().setup()
-        # Headers and body go out in separate writes; without this, Nagle's algorithm and delayed ACKs add about 40 ms per answer.
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class names it so
-        pass
 
     def do_POST(self) -> None:
         length = int(self.headers.get("content-length") or 0)

@@ -26,11 +26,13 @@ import threading
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
 from piper.integrations.notion.languages import NOTION_LANGUAGES
+from tests.doubles.loopback import QuietHandler, bind_handler
+
 
 MAX_REQUEST_BLOCKS = 1000
 MAX_REQUEST_BYTES = 500_000
@@ -126,7 +128,7 @@ class NotionServer:
         self._faults: list[tuple[str, re.Pattern[str], deque[Fault]]] = []
         self._lock = threading.RLock()
         self._stopping = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(self))
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), bind_handler(_Handler, self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), name="notion-double", daemon=True)
 
@@ -534,23 +536,8 @@ def _error(status: int, code: str, message: str) -> dict[str, Any]:
 # --- HTTP -----------------------------------------------------------------------------------
 
 
-def _handler_class(server: NotionServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(_Handler):
-        double = server
-
-    return Handler
-
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     double: NotionServer
-    protocol_version = "HTTP/1.1"
-
-    def setup(self) -> None:
-        super().setup()
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class names it so
-        pass
 
     def do_GET(self) -> None:
         self._serve("GET")

@@ -23,9 +23,11 @@ import threading
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
+
+from tests.doubles.loopback import QuietHandler, bind_handler
 
 BOT_TOKEN = "xoxb-1111-2222-double-bot-token-7f3a"
 REVOKED_TOKEN = "xoxb-9999-revoked-token"
@@ -86,7 +88,7 @@ class SlackServer:
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._last_ts = 0.0
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(self))
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), bind_handler(_Handler, self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), name="slack-double", daemon=True)
         for index, name in enumerate(["general", "random", "team-standup", "design", "eng"]):
@@ -252,23 +254,8 @@ class SlackServer:
         return {"ok": True, "channel": channel.id, "ts": message["ts"], "message": {key: value for key, value in message.items() if key != "metadata"}}
 
 
-def _handler_class(server: SlackServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(_Handler):
-        double = server
-
-    return Handler
-
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     double: SlackServer
-    protocol_version = "HTTP/1.1"
-
-    def setup(self) -> None:
-        super().setup()
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class names it so
-        pass
 
     def do_GET(self) -> None:
         self._serve("GET")
