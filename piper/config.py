@@ -302,7 +302,7 @@ def _check_github_api_url(value: str) -> str:
 
 
 class GitHubSettings(_Section):
-    """Where the GitHub commands and the standup's GitHub source look."""
+    """The GitHub server, repositories and request pacing used by the GitHub commands and the standup's GitHub source."""
 
     api_url: Annotated[str, AfterValidator(_check_github_api_url)] | None = None
     """REST API base URL such as ``https://ghe.example/api/v3``; ``PIPER_GITHUB_API_URL`` overrides it, and None means https://api.github.com."""
@@ -323,7 +323,7 @@ class GitHubSettings(_Section):
     """Minimum pause between two requests, so a long listing does not trip GitHub's secondary rate limit."""
 
     write_interval_seconds: Annotated[float, Field(ge=0)] = 1.0
-    """Minimum pause before a write that follows another write; GitHub asks for at least one second."""
+    """Minimum pause in seconds between two writes, because GitHub's REST API best practices recommend at least one second."""
 
 
 PersonalityLevel = Literal["low", "medium", "high"]
@@ -399,7 +399,7 @@ def _check_notion_id(value: str) -> str:
 
 
 class NotionSettings(_Section):
-    """Where ``piper notion publish`` and the chat publish pages, and how long Notion may take."""
+    """The default parent page of ``piper notion publish`` and the chat, and Notion's time limits and retries."""
 
     default_parent: Annotated[str, AfterValidator(_check_notion_id)] | None = None
     """Page under which new pages go when no ``--parent`` or ``--database`` is given: an ID or a page URL."""
@@ -463,7 +463,7 @@ def _check_calendar_names(calendars: list[CalendarSetting]) -> list[CalendarSett
 
 
 class DocumentsSettings(_Section):
-    """How ``piper docs`` reads files into the knowledge base and answers from it."""
+    """Limits and defaults for reading files into the knowledge base and searching it with ``piper docs``."""
 
     max_file_size_mb: Annotated[float, Field(gt=0)] = 20.0
     """Files larger than this, in megabytes (MiB), are skipped when added."""
@@ -488,7 +488,7 @@ def _check_slack_channel(value: str) -> str:
 
 
 class SlackSettings(_Section):
-    """Where Slack posts go by default, and how long Slack may take."""
+    """The default Slack channel, and Slack's time limits and retries."""
 
     default_channel: Annotated[str, AfterValidator(_check_slack_channel)] | None = None
     """Channel for ``--post slack`` without a channel and for chat posts that name none: ``#name`` or an id."""

@@ -2,7 +2,7 @@
 
 Every source is real: a git repository built in a temporary folder, the
 GitHub double driven through PyGithub, Piper's own todo list and an .ics
-file. The checks are the issue's: each item appears once, and a failing
+file. The tests check that each item appears once, and that a failing
 source is reported in ``sources`` without failing the standup.
 """
 
