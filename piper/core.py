@@ -535,18 +535,17 @@ def _block_request(text: str, todo_id: int | None) -> tuple[str, dict[str, Any]]
     return "block_todo", entities
 
 
-_CREDENTIAL_SERVICES = ("github", "slack", "notion")
-"""Task type prefixes whose handlers need that service's token."""
-
-
 def _missing_credential(workflow: Workflow) -> CredentialsError | None:
-    """Return the error for the first task whose service has no token set, or None when all are set."""
+    """Return the error for the first task whose service has no token set, or None when all are set.
+
+    A task type that starts with a credential service's name (``github.create_issue``) needs its token.
+    """
     from piper.errors import CredentialsError
-    from piper.secrets import require_secret
+    from piper.secrets import SERVICES, require_secret
 
     for task in workflow.tasks:
         service = task.type.split(".", 1)[0]
-        if service not in _CREDENTIAL_SERVICES:
+        if service not in SERVICES:
             continue
         try:
             require_secret(service)
