@@ -67,10 +67,7 @@ async def converse(
     system = f"{CONVERSATION_SYSTEM}\n\n{DATA_PREAMBLE}\n{await _data_block(context)}"
     messages = [*history_messages(history), {"role": "user", "content": text}]
     try:
-        if on_token is not None:
-            completion = await stream_completion(provider, messages, system=system, max_tokens=CONVERSATION_MAX_TOKENS, on_token=on_token)
-        else:
-            completion = await provider.complete(messages, system=system, max_tokens=CONVERSATION_MAX_TOKENS)
+        completion = await complete_reply(provider, messages, system=system, max_tokens=CONVERSATION_MAX_TOKENS, on_token=on_token)
     except ProviderError as error:
         logger.warning("The conversation model %s failed: %s", provider.name, error.message)
         unreachable = isinstance(error, (ProviderConnectionError, ProviderTimeoutError, ProviderUnavailableError))
@@ -91,15 +88,18 @@ async def converse(
     return QueryAnswer(completion.text, result)
 
 
-async def stream_completion(
-    provider: Provider, messages: Sequence[Message], *, system: str, max_tokens: int, on_token: TokenCallback
+async def complete_reply(
+    provider: Provider, messages: Sequence[Message], *, system: str, max_tokens: int, on_token: TokenCallback | None
 ) -> Completion:
-    """Stream a reply from ``provider``, passing each delta to ``on_token``, and return the whole text as a completion.
+    """Ask ``provider`` for a reply; with ``on_token``, stream it and pass each delta to ``on_token`` as it arrives.
 
-    A stream reports no token counts, so the usage is zero, and the model is
-    the configured name rather than the one the server reports.
+    A stream reports no token counts, so a streamed reply's usage is zero, and
+    its model is the configured name rather than the one the server reports.
     """
     from piper.integrations.llm import Completion, Usage
+
+    if on_token is None:
+        return await provider.complete(messages, system=system, max_tokens=max_tokens)
 
     deltas: list[str] = []
     async for delta in provider.stream(messages, system=system, max_tokens=max_tokens):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from piper.queries.conversation import TokenCallback, stream_completion
+from piper.queries.conversation import TokenCallback, complete_reply
 from piper.queries.model import QueryAnswer, QueryContext
 from piper.queries.todos import todo_line
 
@@ -41,10 +41,7 @@ async def draft(context: QueryContext, text: str, *, on_token: TokenCallback | N
     system = f"{DRAFT_SYSTEM}\n\nOpen todos:\n{facts}"
     messages: list[Message] = [{"role": "user", "content": text}]
     try:
-        if on_token is not None:
-            completion = await stream_completion(provider, messages, system=system, max_tokens=DRAFT_MAX_TOKENS, on_token=on_token)
-        else:
-            completion = await provider.complete(messages, system=system, max_tokens=DRAFT_MAX_TOKENS)
+        completion = await complete_reply(provider, messages, system=system, max_tokens=DRAFT_MAX_TOKENS, on_token=on_token)
     except ProviderError as error:
         logger.warning("Drafting with %s failed: %s", provider.name, error.message)
         result: dict[str, Any] = {"draft": None, "provider": provider.name, "error": error.message}
